@@ -1,0 +1,87 @@
+"""The `streamkit` command: parses arguments, calls the library, turns errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from streamkit import __version__
+from streamkit.errors import StreamkitError, UsageError
+from streamkit.logs import setup_logging
+
+# Each module registers its sub-commands; handlers import heavy libraries lazily.
+COMMAND_MODULES = ("streamkit.commands.obs", "streamkit.commands.report")
+
+EXIT_CODES_HELP = """exit codes:
+  0  ok
+  1  a check found differences or warnings (plan, lint, doctor)
+  2  usage or config error
+  3  OBS unreachable (not running, websocket server off, wrong host/port)
+  4  OBS authentication failed
+  5  an OBS request failed
+  6  an AWS call failed
+  7  AWS credentials or region missing, or access denied
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors too
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="streamkit",
+        description="Run a meetup's live stream: OBS as code, show control, WorkSpaces.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"streamkit {__version__}")
+    parser.add_argument(
+        "--config", "-c", help="config file (default: $STREAMKIT_CONFIG, then ./streamkit.yaml)"
+    )
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="logging detail on stderr (default: WARNING)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.log_level)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except StreamkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def fail_usage(message: str) -> UsageError:
+    """A usage error for handlers to raise."""
+    return UsageError(message)
+
+
+logging.getLogger("streamkit").addHandler(logging.NullHandler())
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Typed models of streamkit.yaml, found via --config, STREAMKIT_CONFIG or ./streamkit.yaml."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from streamkit.errors import ConfigError
+from streamkit.secrets import SecretRef
+from streamkit.yamlpos import LineMap, load_yaml_with_lines
+
+DEFAULT_NAME = "streamkit.yaml"
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ObsSettings(Section):
+    """How to reach obs-websocket."""
+
+    host: str = "localhost"
+    port: int = Field(default=4455, ge=1, le=65535)
+    password: SecretRef | None = None
+    timeout: float = Field(default=5.0, gt=0, description="seconds to wait for OBS to answer")
+
+
+class Config(Section):
+    """The whole streamkit.yaml."""
+
+    event: str = Field(default="", description="the event's name, shown in the TUI")
+    obs: ObsSettings = Field(default_factory=ObsSettings)
+
+    source: Path | None = Field(default=None, exclude=True)
+
+
+def find_config(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """--config, then $STREAMKIT_CONFIG, then ./streamkit.yaml; None when there is none."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such config file")
+        return path
+    env = os.environ.get("STREAMKIT_CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such config file (from STREAMKIT_CONFIG)")
+        return path
+    default = Path(DEFAULT_NAME)
+    return default if default.is_file() else None
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    """Load and validate the config; without a file, the defaults."""
+    path = find_config(explicit)
+    if path is None:
+        return Config()
+    return parse_config(path.read_text(encoding="utf-8"), path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Validate YAML text; errors name file, line and field and say what was expected."""
+    data, lines = load_yaml_with_lines(text, path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected a mapping of sections (obs:, workspace:, ...)")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, path, lines)) from None
+    config.source = path
+    _stamp_secrets(config, path, lines, ())
+    return config
+
+
+def format_validation_error(exc: ValidationError, path: Path, lines: LineMap) -> str:
+    """One line per problem: `file:line: field: what was expected`."""
+    out = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not isinstance(p, str) or not p.startswith("function"))
+        field = ".".join(str(p) for p in loc) or "(top level)"
+        line = lines.line_of(loc)
+        message = _explain(err)
+        out.append(f"{path}:{line}: {field}: {message}")
+    return "\n".join(out)
+
+
+def _explain(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check its spelling and section)"
+    if kind == "missing":
+        return "required, but missing"
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    given = err.get("input")
+    if kind not in ("missing",) and not isinstance(given, dict | list) and given is not None:
+        return f"{message} (got {given!r})"
+    return message
+
+
+def _stamp_secrets(model: BaseModel, path: Path, lines: LineMap, loc: tuple) -> None:
+    """Tell each secret reference where it was written, for its error messages."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = (*loc, name)
+        if isinstance(value, SecretRef):
+            value.origin = f"{path}:{lines.line_of(here)}: {'.'.join(map(str, here))}"
+        elif isinstance(value, BaseModel):
+            _stamp_secrets(value, path, lines, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _stamp_secrets(item, path, lines, (*here, i))
+
+
+def dump_example() -> str:
+    """The defaults as YAML (used by docs and tests)."""
+    return yaml.safe_dump(Config().model_dump(mode="json"), sort_keys=False)

@@ -1,0 +1,390 @@
+"""The OBS client: requests, batches, events, and a supervisor that reconnects by itself."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Any
+
+from obsws_python.subs import Subs
+
+from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsRequestFailed, ObsUnreachable
+from streamkit.obs.link import OP_BATCH, OP_REIDENTIFY, OP_REQUEST, Link, unreachable
+from streamkit.secrets import REDACT, Hidden
+
+if TYPE_CHECKING:
+    from streamkit.config import Config
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "BatchResult",
+    "ConnectionState",
+    "ExecutionType",
+    "ObsClient",
+    "Request",
+    "StateChange",
+    "Subs",
+    "connect_from_config",
+]
+
+
+class ConnectionState(StrEnum):
+    CONNECTING = "CONNECTING"
+    CONNECTED = "CONNECTED"
+    RECONNECTING = "RECONNECTING"
+    FAILED = "FAILED"
+    CLOSED = "CLOSED"
+
+
+class ExecutionType(IntEnum):
+    """RequestBatchExecutionType of obs-websocket."""
+
+    SERIAL_REALTIME = 0
+    SERIAL_FRAME = 1
+    PARALLEL = 2
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request of a batch (or a plan)."""
+
+    request_type: str
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The answer to one request of a batch; `index` is its position in the batch."""
+
+    index: int
+    request_type: str
+    ok: bool
+    code: int
+    comment: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def error(self) -> ObsRequestFailed:
+        return ObsRequestFailed(self.request_type, self.code, self.comment)
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """What connection listeners receive: the new state and, while reconnecting, when next."""
+
+    state: ConnectionState
+    detail: str = ""
+    attempt: int = 0
+    retry_at: float | None = None  # time.monotonic() of the next attempt
+
+
+StateListener = Callable[[StateChange], None]
+EventListener = Callable[[str, dict[str, Any]], None]
+
+
+class ObsClient:
+    """A supervised obs-websocket v5 connection, safe to share between threads.
+
+    The first `connect()` raises when OBS cannot be reached or refuses the password. After that,
+    a lost connection is re-established in the background with capped exponential backoff;
+    requests made meanwhile fail at once with ObsUnreachable.
+    """
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int = 4455,
+        password: str | None = None,
+        *,
+        timeout: float = 5.0,
+        subscriptions: int = Subs.LOW_VOLUME,
+        reconnect: bool = True,
+        backoff_start: float = 0.25,
+        backoff_cap: float = 2.0,
+        max_attempts: int | None = None,
+        heartbeat: float = 5.0,
+    ) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self._password = Hidden(password or "")
+        REDACT.add(password)
+        self._subscriptions = int(subscriptions)
+        self._reconnect = reconnect
+        self._backoff = (backoff_start, backoff_cap)
+        self._max_attempts = max_attempts
+        self._heartbeat = heartbeat
+        self._link: Link | None = None
+        self._state = StateChange(ConnectionState.CLOSED)
+        self._state_listeners: list[StateListener] = []
+        self._event_listeners: list[EventListener] = []
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._closing = False
+        self._supervisor: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"ObsClient(host={self.host!r}, port={self.port}, state={self.state.value})"
+
+    def __enter__(self) -> ObsClient:
+        if self._link is None:
+            self.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- connection ------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state.state
+
+    @property
+    def connected(self) -> bool:
+        return self._state.state is ConnectionState.CONNECTED
+
+    @property
+    def websocket_version(self) -> str:
+        """obs-websocket's version from its Hello (e.g. '5.1.0'); '' before connecting."""
+        link = self._link
+        return link.websocket_version if link else ""
+
+    def connect(self) -> ObsClient:
+        """Connect and identify; raises ObsUnreachable, ObsAuthFailed or ObsTimeout."""
+        self._closing = False
+        self._set_state(StateChange(ConnectionState.CONNECTING))
+        try:
+            self._open_link()
+        except ObsError as exc:
+            self._set_state(StateChange(ConnectionState.FAILED, str(exc.message)))
+            raise
+        if self._reconnect and self._supervisor is None:
+            self._supervisor = threading.Thread(
+                target=self._supervise, name="obs-supervisor", daemon=True
+            )
+            self._supervisor.start()
+        return self
+
+    def close(self) -> None:
+        """Disconnect and stop reconnecting."""
+        self._closing = True
+        self._wake.set()
+        with self._lock:
+            link, self._link = self._link, None
+        if link is not None:
+            link.close()
+        if self._supervisor is not None and self._supervisor is not threading.current_thread():
+            self._supervisor.join(timeout=3)
+        self._supervisor = None
+        self._set_state(StateChange(ConnectionState.CLOSED))
+
+    def _open_link(self) -> None:
+        link = Link(
+            self.host,
+            self.port,
+            self._password.value,
+            timeout=self.timeout,
+            subscriptions=self._subscriptions,
+            on_event=self._emit_event,
+            on_lost=self._on_lost,
+        )
+        with self._lock:
+            self._link = link
+        self._set_state(StateChange(ConnectionState.CONNECTED))
+
+    def _on_lost(self, reason: str) -> None:
+        if self._closing:
+            return
+        log.warning("lost the connection to OBS at %s:%s: %s", self.host, self.port, reason)
+        self._set_state(StateChange(ConnectionState.RECONNECTING, reason))
+        self._wake.set()
+
+    def _supervise(self) -> None:
+        """Reconnect when the link is lost; probe an idle link so a dead peer is noticed."""
+        while not self._closing:
+            self._wake.wait(self._heartbeat)
+            self._wake.clear()
+            if self._closing:
+                return
+            link = self._link
+            if link is not None and link.alive:
+                self._probe(link)
+                continue
+            if not self._reconnect_with_backoff():
+                return
+
+    def _probe(self, link: Link) -> None:
+        try:
+            link.call(OP_REQUEST, {"requestType": "GetVersion"}, timeout=self.timeout)
+        except ObsError as exc:
+            log.warning("OBS stopped answering (%s); reconnecting", exc.message)
+            link.close()
+            self._on_lost("OBS stopped answering")
+
+    def _reconnect_with_backoff(self) -> bool:
+        delay, cap = self._backoff
+        attempt = 0
+        while not self._closing:
+            attempt += 1
+            if self._max_attempts is not None and attempt > self._max_attempts:
+                self._set_state(
+                    StateChange(ConnectionState.FAILED, "gave up reconnecting", attempt)
+                )
+                return False
+            self._set_state(
+                StateChange(
+                    ConnectionState.RECONNECTING,
+                    self._state.detail,
+                    attempt,
+                    time.monotonic() + delay,
+                )
+            )
+            if self._wake.wait(delay) and self._closing:
+                return False
+            self._wake.clear()
+            try:
+                self._open_link()
+                log.info(
+                    "reconnected to OBS at %s:%s after %d attempt(s)", self.host, self.port, attempt
+                )
+                return True
+            except ObsAuthFailed as exc:
+                self._set_state(StateChange(ConnectionState.FAILED, exc.message, attempt))
+                return False
+            except ObsError as exc:
+                self._state = StateChange(ConnectionState.RECONNECTING, exc.message, attempt)
+            delay = min(delay * 2, cap)
+        return False
+
+    # -- listeners -------------------------------------------------------------------------------
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Call `listener(StateChange)` on every change of connection state (from any thread)."""
+        self._state_listeners.append(listener)
+
+    def remove_state_listener(self, listener: StateListener) -> None:
+        self._state_listeners.remove(listener)
+
+    def on_event(self, listener: EventListener) -> None:
+        """Call `listener(event_type, event_data)` for every event (on the events thread)."""
+        self._event_listeners.append(listener)
+
+    def remove_event_listener(self, listener: EventListener) -> None:
+        self._event_listeners.remove(listener)
+
+    def _set_state(self, change: StateChange) -> None:
+        self._state = change
+        for listener in list(self._state_listeners):
+            try:
+                listener(change)
+            except Exception:
+                log.exception("connection-state listener failed")
+
+    def _emit_event(self, event_type: str, data: dict[str, Any]) -> None:
+        for listener in list(self._event_listeners):
+            listener(event_type, data)
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def _live_link(self) -> Link:
+        link = self._link
+        if link is None or not link.alive or self.state is not ConnectionState.CONNECTED:
+            if self.state is ConnectionState.RECONNECTING:
+                raise ObsUnreachable(
+                    f"OBS at {self.host}:{self.port} is not connected right now (reconnecting)",
+                    hint="try again once the connection is back",
+                )
+            raise unreachable(self.host, self.port, "not connected")
+        return link
+
+    def request(
+        self, request_type: str, data: dict[str, Any] | None = None, *, timeout: float | None = None
+    ) -> dict[str, Any]:
+        """Send one request; return its responseData, or raise ObsRequestFailed."""
+        payload: dict[str, Any] = {"requestType": request_type}
+        if data:
+            payload["requestData"] = data
+        answer = self._live_link().call(OP_REQUEST, payload, timeout)
+        status = answer.get("requestStatus", {})
+        if not status.get("result"):
+            raise ObsRequestFailed(request_type, status.get("code", 0), status.get("comment"))
+        return answer.get("responseData") or {}
+
+    def batch(
+        self,
+        requests: Sequence[Request | tuple[str, dict[str, Any] | None]],
+        *,
+        halt_on_failure: bool = False,
+        execution_type: ExecutionType = ExecutionType.SERIAL_REALTIME,
+        timeout: float | None = None,
+    ) -> list[BatchResult]:
+        """Run many requests in one round trip (RequestBatch); results in request order.
+
+        With `halt_on_failure`, OBS stops at the first failure: the results end with it.
+        """
+        items = [r if isinstance(r, Request) else Request(*r) for r in requests]
+        if not items:
+            return []
+        payload: dict[str, Any] = {
+            "haltOnFailure": halt_on_failure,
+            "executionType": int(execution_type),
+            "requests": [_batch_item(i, r) for i, r in enumerate(items)],
+        }
+        wait = timeout if timeout is not None else self.timeout + 0.01 * len(items)
+        answer = self._live_link().call(OP_BATCH, payload, wait)
+        return [_batch_result(raw, items) for raw in answer.get("results", [])]
+
+    def set_subscriptions(self, subscriptions: int) -> None:
+        """Change which event categories arrive (Reidentify); kept across reconnects."""
+        self._subscriptions = int(subscriptions)
+        link = self._link
+        if link is not None and link.alive:
+            link.send(OP_REIDENTIFY, {"eventSubscriptions": self._subscriptions})
+
+    @property
+    def subscriptions(self) -> int:
+        return self._subscriptions
+
+
+def _batch_item(index: int, request: Request) -> dict[str, Any]:
+    item: dict[str, Any] = {"requestType": request.request_type, "requestId": str(index)}
+    if request.data:
+        item["requestData"] = request.data
+    return item
+
+
+def _batch_result(raw: dict[str, Any], items: list[Request]) -> BatchResult:
+    status = raw.get("requestStatus", {})
+    try:
+        index = int(raw.get("requestId", -1))
+    except (TypeError, ValueError):
+        index = -1
+    request_type = raw.get("requestType") or (items[index].request_type if index >= 0 else "")
+    return BatchResult(
+        index=index,
+        request_type=request_type,
+        ok=bool(status.get("result")),
+        code=int(status.get("code", 0)),
+        comment=status.get("comment") or "",
+        data=raw.get("responseData") or {},
+    )
+
+
+def first_failure(results: Iterable[BatchResult]) -> BatchResult | None:
+    """The first failed result of a batch, if any."""
+    return next((r for r in results if not r.ok), None)
+
+
+def client_from_config(config: Config, **options: Any) -> ObsClient:
+    """An unconnected client for the config's obs section (resolves the password secret)."""
+    settings = config.obs
+    password = settings.password.resolve() if settings.password else None
+    return ObsClient(settings.host, settings.port, password, timeout=settings.timeout, **options)
+
+
+def connect_from_config(config: Config, **options: Any) -> ObsClient:
+    """A connected client for the config's obs section."""
+    return client_from_config(config, **options).connect()

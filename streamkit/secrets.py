@@ -1,0 +1,140 @@
+"""Secret references (`env:NAME`, `ssm:/path`): resolved only when needed, never printed."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from streamkit.errors import ConfigError
+
+_ENV = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)$")
+_SSM = re.compile(r"^ssm:(/[A-Za-z0-9_.\-/]+)$")
+
+
+class SecretRef:
+    """Where a secret lives. Its repr and str show the reference, never the value."""
+
+    def __init__(self, ref: str, origin: str = "") -> None:
+        if not (_ENV.match(ref) or _SSM.match(ref)):
+            raise ValueError(
+                "a secret must be a reference, 'env:VARIABLE' or 'ssm:/parameter/path', "
+                "never the secret itself"
+            )
+        self.ref = ref
+        self.origin = origin  # "file:line: field", set by the config loader
+        self._value: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        return self.ref.split(":", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.ref.split(":", 1)[1]
+
+    def resolve(self, ssm_client: Any = None) -> str:
+        """The secret's value; raises ConfigError naming the reference when it cannot be had."""
+        if self._value is None:
+            self._value = self._fetch(ssm_client)
+        return self._value
+
+    def _fetch(self, ssm_client: Any) -> str:
+        where = f"{self.origin}: " if self.origin else ""
+        if self.scheme == "env":
+            value = os.environ.get(self.name)
+            if not value:
+                raise ConfigError(
+                    f"{where}secret {self.ref}: environment variable {self.name} is not set",
+                    hint=f"export {self.name}=... before running streamkit",
+                )
+            return value
+        return _fetch_ssm(self.name, where, ssm_client)
+
+    def __repr__(self) -> str:
+        return f"SecretRef({self.ref!r})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretRef) and other.ref == self.ref
+
+    def __hash__(self) -> int:
+        return hash(self.ref)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.ref),
+            json_schema_input_schema=core_schema.str_schema(),
+        )
+
+    @classmethod
+    def _validate(cls, value: Any) -> SecretRef:
+        if isinstance(value, SecretRef):
+            return value
+        if not isinstance(value, str):
+            raise ValueError("expected a secret reference such as 'env:OBS_PASSWORD'")
+        return cls(value)
+
+
+def _fetch_ssm(path: str, where: str, ssm_client: Any) -> str:
+    """Read an SSM SecureString through boto3 (imported only here)."""
+    import boto3
+    import botocore.exceptions
+
+    client = ssm_client or boto3.client("ssm")
+    try:
+        answer = client.get_parameter(Name=path, WithDecryption=True)
+    except client.exceptions.ParameterNotFound:
+        raise ConfigError(f"{where}secret ssm:{path}: no such SSM parameter") from None
+    except botocore.exceptions.NoCredentialsError:
+        raise ConfigError(
+            f"{where}secret ssm:{path}: no AWS credentials to read it",
+            hint="configure credentials (aws configure, AWS_PROFILE) or use an env: reference",
+        ) from None
+    except botocore.exceptions.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "error")
+        raise ConfigError(f"{where}secret ssm:{path}: AWS said {code}") from None
+    except botocore.exceptions.BotoCoreError as exc:
+        raise ConfigError(f"{where}secret ssm:{path}: {type(exc).__name__}") from None
+    return answer["Parameter"]["Value"]
+
+
+class Redactor:
+    """Replaces known secret values by `***` in text (a logging filter uses it)."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 3:
+            self._secrets.add(secret)
+
+    def __call__(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
+
+REDACT = Redactor()
+
+
+class Hidden:
+    """Holds a secret value; its repr and str never show it (`.value` does)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Hidden('***')"
+
+    __str__ = __repr__

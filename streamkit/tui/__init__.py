@@ -1,0 +1,1 @@
+"""The show-control terminal UI."""

@@ -1,0 +1,120 @@
+"""Shared fixtures: the real-OBS test bed (skipped with its reason, or failed where required)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.realobs import ISSUED_SECRETS, REQUIRE_ENV, ObsProcess, RtmpServer, TestBedUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"real OBS test bed required ({REQUIRE_ENV}=1) but unavailable: {reason}")
+    pytest.skip(f"real OBS test bed unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def real_obs(request: pytest.FixtureRequest) -> Iterator[ObsProcess]:
+    """One OBS for the whole session, shared by tests that leave it as they found it."""
+    obs = ObsProcess()
+    try:
+        obs.start()
+    except TestBedUnavailable as exc:
+        obs.cleanup()
+        _unavailable(str(exc))
+    request.config.stash.setdefault(_OBS_PROCESSES, []).append(obs)
+    yield obs
+    obs.cleanup()
+
+
+@pytest.fixture
+def obs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., ObsProcess]]:
+    """Start a dedicated OBS (optionally with a scene-collection file loaded); stopped after."""
+    started: list[ObsProcess] = []
+
+    def start(**options) -> ObsProcess:
+        obs = ObsProcess(**options)
+        started.append(obs)
+        request.config.stash.setdefault(_OBS_PROCESSES, []).append(obs)
+        try:
+            return obs.start()
+        except TestBedUnavailable as exc:
+            _unavailable(str(exc))
+            raise
+
+    yield start
+    for obs in started:
+        obs.cleanup()
+
+
+@pytest.fixture
+def rtmp_server() -> Iterator[RtmpServer]:
+    """A fresh nginx RTMP server on loopback (a stream target)."""
+    server = RtmpServer()
+    try:
+        server.start()
+    except TestBedUnavailable as exc:
+        server.stop()
+        _unavailable(str(exc))
+    yield server
+    server.stop()
+
+
+_OBS_PROCESSES = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Attach the end of OBS's log to a failing test that used a real OBS."""
+    report = yield
+    if report.failed and {"real_obs", "obs_factory"} & set(getattr(item, "fixturenames", ())):
+        for obs in item.config.stash.get(_OBS_PROCESSES, []):
+            report.sections.append((f"OBS log ({obs.home})", obs.log_tail()))
+    return report
+
+
+_RUN_LOG = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Record every log record of the whole run, at DEBUG, through a plain handler."""
+    import logging
+    import tempfile
+
+    path = Path(tempfile.mkstemp(prefix="streamkit-run-", suffix=".log")[1])
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    config.stash[_RUN_LOG] = path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any password handed out by the test bed appears in its DEBUG log."""
+    path = session.config.stash.get(_RUN_LOG, None)
+    if path is None or not path.exists():
+        return
+    text = path.read_text(encoding="utf-8", errors="replace")
+    leaked = [s for s in ISSUED_SECRETS if s and s in text]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if leaked:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if reporter:
+            reporter.write_line(
+                f"SECRET LEAK: {len(leaked)} test password(s) found in the "
+                f"DEBUG log of this run: {path}",
+                red=True,
+            )
+    else:
+        if reporter:
+            reporter.write_line(
+                f"secret check: {len(ISSUED_SECRETS)} test password(s), none in "
+                f"{len(text.splitlines())} DEBUG log lines"
+            )
+        path.unlink()
