@@ -7,19 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
+from streamkit.config_base import Section
 from streamkit.errors import ConfigError
+from streamkit.obs.show_settings import ShowSettings
 from streamkit.secrets import SecretRef
 from streamkit.yamlpos import LineMap, load_yaml_with_lines
 
 DEFAULT_NAME = "streamkit.yaml"
-
-
-class Section(BaseModel):
-    """Base of every config section: unknown keys are errors, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ObsSettings(Section):
@@ -36,6 +32,7 @@ class Config(Section):
 
     event: str = Field(default="", description="the event's name, shown in the TUI")
     obs: ObsSettings = Field(default_factory=ObsSettings)
+    show: ShowSettings = Field(default_factory=ShowSettings)
 
     source: Path | None = Field(default=None, exclude=True)
 

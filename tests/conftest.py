@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.realobs import ISSUED_SECRETS, REQUIRE_ENV, ObsProcess, RtmpServer, TestBedUnavailable
+from tests.realobs import (
+    ISSUED_SECRETS,
+    ObsProcess,
+    RtmpServer,
+    TestBedUnavailable,
+    unavailable,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"real OBS test bed required ({REQUIRE_ENV}=1) but unavailable: {reason}")
-    pytest.skip(f"real OBS test bed unavailable: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +26,7 @@ def real_obs(request: pytest.FixtureRequest) -> Iterator[ObsProcess]:
         obs.start()
     except TestBedUnavailable as exc:
         obs.cleanup()
-        _unavailable(str(exc))
+        unavailable(str(exc))
     request.config.stash.setdefault(_OBS_PROCESSES, []).append(obs)
     yield obs
     obs.cleanup()
@@ -45,7 +44,7 @@ def obs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., ObsPro
         try:
             return obs.start()
         except TestBedUnavailable as exc:
-            _unavailable(str(exc))
+            unavailable(str(exc))
             raise
 
     yield start
@@ -61,7 +60,7 @@ def rtmp_server() -> Iterator[RtmpServer]:
         server.start()
     except TestBedUnavailable as exc:
         server.stop()
-        _unavailable(str(exc))
+        unavailable(str(exc))
     yield server
     server.stop()
 

@@ -29,6 +29,26 @@ class TestBedUnavailable(RuntimeError):
     """OBS or nginx cannot run here; the message says why."""
 
 
+def unavailable(reason: str) -> None:
+    """Skip the test (fail it under STREAMKIT_REQUIRE_REAL_OBS=1): the test bed cannot run."""
+    import pytest
+
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"real OBS test bed required ({REQUIRE_ENV}=1) but unavailable: {reason}")
+    pytest.skip(f"real OBS test bed unavailable: {reason}")
+
+
+def start_obs(**options) -> ObsProcess:
+    """Start an OBS for a test, or skip/fail with the reason it cannot run."""
+    obs = ObsProcess(**options)
+    try:
+        return obs.start()
+    except TestBedUnavailable as exc:
+        obs.cleanup()
+        unavailable(str(exc))
+        raise
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

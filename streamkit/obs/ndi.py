@@ -1,0 +1,135 @@
+"""NDI slots: which sender each `ndi_source` input shows, the senders on offer, and switching."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from streamkit.errors import UsageError
+from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.errors import ObsError, ObsRequestFailed
+
+NDI_KIND = "ndi_source"
+SENDER_SETTING = "ndi_source_name"
+INVALID_KIND = 605
+PLUGIN = "DistroAV (the NDI plugin for OBS)"
+
+
+@dataclass(frozen=True)
+class NdiInput:
+    name: str
+    sender: str
+
+
+@dataclass(frozen=True)
+class SenderList:
+    senders: list[str]
+    source: str  # "obs" (the plugin's live list) or "config" (fallback names)
+
+
+class NdiControl:
+    """Reads and switches the NDI sender of `ndi_source` inputs."""
+
+    def __init__(
+        self,
+        client: ObsClient,
+        fallback_senders: Sequence[str] = (),
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.fallback_senders = list(fallback_senders)
+        self._sleep = sleep
+
+    def inputs(self) -> list[NdiInput]:
+        """Every `ndi_source` input with its current sender, in one batch after the list."""
+        names = [
+            i["inputName"]
+            for i in self.client.request("GetInputList", {"inputKind": NDI_KIND}).get("inputs", [])
+        ]
+        results = self.client.batch([Request("GetInputSettings", {"inputName": n}) for n in names])
+        return [
+            NdiInput(n, str(r.data.get("inputSettings", {}).get(SENDER_SETTING, "")))
+            for n, r in zip(names, results, strict=True)
+            if r.ok
+        ]
+
+    def senders(self, input_name: str, *, attempts: int = 4, interval: float = 1.5) -> SenderList:
+        """The senders the plugin sees; its list is empty for a while after OBS starts, so retry.
+
+        Falls back to the senders named in the config when OBS offers none (no plugin, or no
+        sender found yet).
+        """
+        self._require_ndi_input(input_name)
+        for attempt in range(attempts):
+            try:
+                items = self.client.request(
+                    "GetInputPropertiesListPropertyItems",
+                    {
+                        "inputName": input_name,
+                        "propertyName": SENDER_SETTING,
+                    },
+                ).get("propertyItems", [])
+            except ObsRequestFailed:
+                break  # the plugin is not loaded: OBS cannot list properties of this input
+            names = [
+                str(i.get("itemValue") or i.get("itemName"))
+                for i in items
+                if i.get("itemEnabled", True) and (i.get("itemValue") or i.get("itemName"))
+            ]
+            if names:
+                return SenderList(names, "obs")
+            if attempt + 1 < attempts:
+                self._sleep(interval)
+        return SenderList(list(self.fallback_senders), "config")
+
+    def switch(self, input_name: str, sender: str) -> NdiInput:
+        """Show `sender` in `input_name`, keeping its other settings; verified by reading back."""
+        self._require_ndi_input(input_name)
+        results = self.client.batch(
+            [
+                Request(
+                    "SetInputSettings",
+                    {
+                        "inputName": input_name,
+                        "inputSettings": {SENDER_SETTING: sender},
+                        "overlay": True,
+                    },
+                ),
+                Request("GetInputSettings", {"inputName": input_name}),
+            ],
+            halt_on_failure=True,
+        )
+        for result in results:
+            if not result.ok:
+                raise result.error()
+        now = str(results[-1].data.get("inputSettings", {}).get(SENDER_SETTING, ""))
+        if now != sender:
+            raise ObsError(
+                f"OBS did not take the new sender for {input_name!r}: it shows {now!r}",
+                hint="check that the NDI plugin is loaded",
+            )
+        return NdiInput(input_name, now)
+
+    def swap(self, first: str, second: str) -> tuple[NdiInput, NdiInput]:
+        """Exchange the senders of two NDI inputs (e.g. speaker and screen share)."""
+        current = {i.name: i.sender for i in self.inputs()}
+        for name in (first, second):
+            if name not in current:
+                raise self._not_ndi(name, current)
+        return (self.switch(first, current[second]), self.switch(second, current[first]))
+
+    def _require_ndi_input(self, name: str) -> None:
+        inputs = {
+            i["inputName"]: i.get("inputKind", "")
+            for i in self.client.request("GetInputList").get("inputs", [])
+        }
+        if inputs.get(name) != NDI_KIND:
+            ndi = {n: "" for n, kind in inputs.items() if kind == NDI_KIND}
+            raise self._not_ndi(name, ndi)
+
+    @staticmethod
+    def _not_ndi(name: str, ndi_inputs: dict[str, str]) -> UsageError:
+        listed = ", ".join(ndi_inputs) or "none in this scene collection"
+        return UsageError(f"{name!r} is not an NDI input", hint=f"NDI inputs: {listed}")
