@@ -25,6 +25,13 @@ class ObsSettings(Section):
     port: int = Field(default=4455, ge=1, le=65535)
     password: SecretRef | None = None
     timeout: float = Field(default=5.0, gt=0, description="seconds to wait for OBS to answer")
+    collection: Path | None = Field(
+        default=None, description="the scene collection kept in git (YAML or OBS JSON)"
+    )
+    profile: Path | None = Field(default=None, description="the OBS profile folder kept in git")
+    stream_key: SecretRef | None = Field(
+        default=None, description="the stream key, injected when the profile is imported"
+    )
 
 
 class Config(Section):
@@ -35,6 +42,12 @@ class Config(Section):
     show: ShowSettings = Field(default_factory=ShowSettings)
 
     source: Path | None = Field(default=None, exclude=True)
+
+    def path(self, value: Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        if value.is_absolute() or self.source is None:
+            return value
+        return self.source.parent / value
 
 
 def find_config(explicit: str | os.PathLike[str] | None) -> Path | None:

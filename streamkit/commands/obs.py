@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from streamkit.config import load_config
+from streamkit.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
     status.set_defaults(handler=cmd_status)
+    register_profile(obs_sub)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -66,3 +69,53 @@ def _frames(stats: dict, prefix: str) -> str:
     total = stats.get(f"{prefix}TotalFrames", 0)
     share = 100 * skipped / total if total else 0.0
     return f"{skipped} of {total} ({share:.1f} %)"
+
+
+def register_profile(obs_sub: argparse._SubParsersAction) -> None:
+    profile = obs_sub.add_parser("profile", help="import or export an OBS profile folder")
+    p_sub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    imp = p_sub.add_parser("import", help="make OBS's profile match a folder kept in git")
+    imp.add_argument("folder", nargs="?", type=Path, help="profile folder (default: obs.profile)")
+    imp.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    imp.set_defaults(handler=cmd_profile_import)
+    exp = p_sub.add_parser("export", help="write the live profile to a folder (no stream key)")
+    exp.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
+    exp.set_defaults(handler=cmd_profile_export)
+
+
+def cmd_profile_import(args: argparse.Namespace) -> int:
+    from streamkit.obs.client import client_from_config
+    from streamkit.obs.profile import apply_profile, plan_profile, read_profile
+    from streamkit.secrets import REDACT
+
+    config = load_config(args.config)
+    folder = args.folder or (config.path(config.obs.profile) if config.obs.profile else None)
+    if folder is None:
+        raise UsageError("which profile? give a folder or set obs.profile in streamkit.yaml")
+    files = read_profile(folder)
+    key = config.obs.stream_key.resolve() if config.obs.stream_key else None
+    REDACT.add(key)
+    with client_from_config(config, reconnect=False) as client:
+        plan = plan_profile(client, files, key)
+        for line in plan.describe():
+            print(line)
+        if plan.changes == 0:
+            print(f"profile {plan.profile!r} is up to date")
+            return 0
+        if args.dry_run:
+            print(f"{plan.changes} change(s) planned; nothing applied (--dry-run)")
+            return 1
+        done = apply_profile(client, plan)
+    print(f"profile {plan.profile!r}: {len(done) + (1 if plan.switch else 0)} change(s) applied")
+    return 0
+
+
+def cmd_profile_export(args: argparse.Namespace) -> int:
+    from streamkit.obs.client import client_from_config
+    from streamkit.obs.profile import export_profile
+
+    config = load_config(args.config)
+    with client_from_config(config, reconnect=False) as client:
+        files = export_profile(client, args.output)
+    print(f"wrote profile {files.name!r} to {args.output} (basic.ini, service.json; no stream key)")
+    return 0
