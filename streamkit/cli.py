@@ -13,7 +13,13 @@ from streamkit.errors import StreamkitError, UsageError
 from streamkit.logs import setup_logging
 
 # Each module registers its sub-commands; handlers import heavy libraries lazily.
-COMMAND_MODULES = ("streamkit.commands.obs", "streamkit.commands.report")
+COMMAND_MODULES = (
+    "streamkit.commands.obs",
+    "streamkit.commands.show",
+    "streamkit.commands.report",
+    "streamkit.commands.workspace",
+    "streamkit.commands.lint",
+)
 
 EXIT_CODES_HELP = """exit codes:
   0  ok

@@ -9,8 +9,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from streamkit.aws.settings import WorkspaceSettings
 from streamkit.config_base import Section
 from streamkit.errors import ConfigError
+from streamkit.obs.health_settings import DegradeSettings, HealthSettings
 from streamkit.obs.show_settings import ShowSettings
 from streamkit.secrets import SecretRef
 from streamkit.yamlpos import LineMap, load_yaml_with_lines
@@ -40,6 +42,12 @@ class Config(Section):
     event: str = Field(default="", description="the event's name, shown in the TUI")
     obs: ObsSettings = Field(default_factory=ObsSettings)
     show: ShowSettings = Field(default_factory=ShowSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
+    degrade: DegradeSettings = Field(default_factory=DegradeSettings)
+    workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
+    variables: dict[str, str] = Field(
+        default_factory=dict, description="values for ${NAME} in scene collections"
+    )
 
     source: Path | None = Field(default=None, exclude=True)
 

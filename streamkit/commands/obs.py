@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     status.add_argument("--json", action="store_true", help="print JSON for scripts")
     status.set_defaults(handler=cmd_status)
+    register_collection(obs_sub)
     register_profile(obs_sub)
 
 
@@ -118,4 +119,137 @@ def cmd_profile_export(args: argparse.Namespace) -> int:
     with client_from_config(config, reconnect=False) as client:
         files = export_profile(client, args.output)
     print(f"wrote profile {files.name!r} to {args.output} (basic.ini, service.json; no stream key)")
+    return 0
+
+
+def register_collection(obs_sub: argparse._SubParsersAction) -> None:
+    plan = obs_sub.add_parser(
+        "plan", help="what importing a collection file would change (exit 0: none, 1: some)")
+    _collection_args(plan)
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.set_defaults(handler=cmd_plan)
+
+    imp = obs_sub.add_parser("import", help="make OBS's scene collection match a file")
+    _collection_args(imp)
+    imp.add_argument("--yes", "-y", action="store_true", help="apply without asking")
+    imp.add_argument("--install", action="store_true",
+                     help="write the file into OBS's config folder and load it (OBS on this "
+                     "machine; keeps groups, transitions and inputs of missing plugins)")
+    imp.add_argument("--obs-config", type=Path, metavar="DIR",
+                     help="OBS's config folder for --install (default: the platform's)")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = obs_sub.add_parser("export", help="write OBS's current collection to a file for git")
+    exp.add_argument("-o", "--output", type=Path, required=True,
+                     help="file to write: .yaml (our format) or .json (OBS's)")
+    exp.add_argument("--collection", help="fail unless OBS is running this collection")
+    exp.set_defaults(handler=cmd_export)
+
+
+def _collection_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", type=Path,
+                        help="collection file, .yaml or OBS .json (default: obs.collection)")
+    parser.add_argument("--collection", help="collection name in OBS (default: the file's)")
+    parser.add_argument("--prune", action="store_true",
+                        help="also remove scenes, inputs and items the file does not have")
+    parser.add_argument("--skip-unavailable", action="store_true",
+                        help="leave out inputs whose kind this OBS lacks, instead of refusing")
+    parser.add_argument("--asset-base", metavar="DIR",
+                        help="where OBS finds the file's ./ assets, when it runs elsewhere")
+
+
+def _desired(args: argparse.Namespace, config):
+    from streamkit.obs.importer import load_collection
+
+    path = args.file or (config.path(config.obs.collection) if config.obs.collection else None)
+    if path is None:
+        raise UsageError("which collection? give a file or set obs.collection in streamkit.yaml")
+    collection = load_collection(path, config.variables, args.asset_base)
+    if args.collection:
+        collection = collection.model_copy(update={"name": args.collection})
+    return collection
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from streamkit.obs.client import client_from_config
+    from streamkit.obs.importer import Importer
+
+    config = load_config(args.config)
+    desired = _desired(args, config)
+    with client_from_config(config, reconnect=False) as client:
+        plan, _, _ = Importer(client, desired, prune=args.prune,
+                              skip_unavailable=args.skip_unavailable).plan(switch=False)
+    if args.json:
+        print(json.dumps(plan.to_dict(), indent=2))
+    else:
+        print("\n".join(plan.lines()))
+    return 0 if plan.empty else 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from streamkit.obs.client import client_from_config
+
+    config = load_config(args.config)
+    desired = _desired(args, config)
+    with client_from_config(config, reconnect=False) as client:
+        if args.install:
+            return _install(client, desired, args)
+        return _import(client, desired, args)
+
+
+def _import(client, desired, args: argparse.Namespace) -> int:
+    import sys
+
+    from streamkit.obs.importer import Importer
+
+    def confirm(plan) -> bool:
+        print("\n".join(plan.lines()))
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UsageError("not applied: confirm with --yes when not at a terminal")
+        return input("Apply these changes? [y/N] ").strip().lower() in ("y", "yes")
+
+    importer = Importer(client, desired, prune=args.prune,
+                        skip_unavailable=args.skip_unavailable)
+    report = importer.run(confirm)
+    if report.plan.empty:
+        print("\n".join(report.plan.lines()))
+        print("nothing to do: OBS already matches the file")
+    elif report.applied == 0:
+        print("not applied")
+        return 1
+    else:
+        print(f"applied {report.applied} request(s) in {report.round_trips} round trip(s); "
+              "OBS reads back the file's state")
+    return 0
+
+
+def _install(client, desired, args: argparse.Namespace) -> int:
+    from streamkit.obs.install import install_collection, obs_config_dir
+
+    config_dir = obs_config_dir(args.obs_config)
+    if not args.yes:
+        import sys
+
+        if not sys.stdin.isatty():
+            raise UsageError("not installed: confirm with --yes when not at a terminal")
+        answer = input(f"Write {desired.name!r} into {config_dir} and switch OBS to it? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("not installed")
+            return 1
+    report = install_collection(client, desired, config_dir)
+    print(f"installed {desired.name!r} as {report.file}; OBS is running it")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from streamkit.obs.client import client_from_config
+    from streamkit.obs.export import export_collection
+
+    config = load_config(args.config)
+    with client_from_config(config, reconnect=False) as client:
+        collection = export_collection(client, args.output, args.collection)
+    print(f"wrote collection {collection.name!r} to {args.output} "
+          f"({len(collection.scenes)} scenes, {len(collection.inputs)} inputs; secrets removed)")
     return 0

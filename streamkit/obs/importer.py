@@ -1,0 +1,254 @@
+"""Import a scene collection over obs-websocket: preflight, plan, apply in batches, verify."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from streamkit.errors import ConfigError, UsageError
+from streamkit.obs.client import BatchResult, ObsClient, Request
+from streamkit.obs.collection import Collection
+from streamkit.obs.errors import ObsError
+from streamkit.obs.kinds import equivalent_kind, pick_versioned_kind, plugin_of
+from streamkit.obs.live import LiveState, read_live
+from streamkit.obs.plan import Change, Plan, Slot, Step, plan_changes
+from streamkit.obs.variables import expand
+
+DEFAULT_SCENE = "Scene"  # what OBS puts in a new collection
+PREFLIGHT = [Request("GetVersion"), Request("GetInputKindList", {"unversioned": False}),
+             Request("GetSceneCollectionList"), Request("GetStreamStatus")]
+
+
+def load_collection(path: Path, variables: dict[str, str] | None = None,
+                    asset_base: str | None = None) -> Collection:
+    """Read YAML or OBS JSON, expand `${VARS}`, resolve `./` assets (against `asset_base` when
+    OBS sees the files at another path, e.g. on the WorkSpace)."""
+    from streamkit.obs.obsjson import read_obs_json
+    from streamkit.obs.yamlformat import read_yaml
+
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such collection file")
+    if path.suffix.lower() == ".json":
+        collection = read_obs_json(path)
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        collection = read_yaml(path)
+    else:
+        raise ConfigError(f"{path}: expected a .yaml/.yml or an OBS .json collection file")
+    collection = expand(collection, variables or {})
+    if asset_base:
+        base = asset_base.rstrip("/\\")
+        return collection.map_strings(lambda s: f"{base}/{s[2:]}" if s.startswith("./") else s)
+    return collection.with_assets_resolved(path.parent)
+
+
+@dataclass
+class Unavailable:
+    input: str
+    kind: str
+
+    def describe(self) -> str:
+        plugin = plugin_of(self.kind)
+        provider = f"provided by {plugin}, " if plugin else ""
+        return f"input {self.input!r}: kind {self.kind} ({provider}not loaded in this OBS)"
+
+
+def preflight(desired: Collection, available: list[str]) -> tuple[dict[str, str],
+                                                                  list[Unavailable]]:
+    """Map each input kind to one this OBS has (platform equivalents allowed)."""
+    kinds: dict[str, str] = {}
+    missing = []
+    for entry in desired.inputs:
+        if entry.channel is not None:
+            continue
+        chosen = (pick_versioned_kind(entry.kind, available)
+                  or equivalent_kind(entry.obs_versioned_kind, available))
+        if chosen is None:
+            missing.append(Unavailable(entry.name, entry.kind))
+        else:
+            kinds[entry.kind] = chosen
+    return kinds, missing
+
+
+@dataclass
+class ImportReport:
+    plan: Plan
+    applied: int = 0
+    round_trips: int = 0
+    created_collection: bool = False
+    unavailable: list[Unavailable] = field(default_factory=list)
+
+
+class ImportIncomplete(ObsError):
+    """OBS refused a step: what was applied and what was not is in the message."""
+
+
+Confirm = Callable[[Plan], bool]
+
+
+class Importer:
+    """Brings a running OBS to a collection file, idempotently."""
+
+    def __init__(self, client: ObsClient, desired: Collection, *, prune: bool = False,
+                 skip_unavailable: bool = False) -> None:
+        self.client = client
+        self.desired = desired
+        self.prune = prune
+        self.skip_unavailable = skip_unavailable
+        self.round_trips = 0
+
+    def plan(self, *, switch: bool) -> tuple[Plan, LiveState | None, ImportReport]:
+        """Preflight and plan. With `switch`, the target collection is created or activated
+        (only after preflight passed); without, a collection that is not active is planned
+        as a switch and compared no further."""
+        names = self._names()
+        live, answers = read_live(self.client, prefix=PREFLIGHT, **names)
+        self.round_trips += live.round_trips
+        for answer in answers:
+            if not answer.ok:
+                raise answer.error()
+        kinds, unavailable = preflight(self.desired, answers[1].data.get("inputKinds", []))
+        report = ImportReport(Plan(self.desired.name), unavailable=unavailable)
+        if unavailable and not self.skip_unavailable:
+            raise UsageError(
+                "this OBS lacks what the collection needs; nothing was changed:\n  "
+                + "\n  ".join(u.describe() for u in unavailable),
+                hint="install the plugin, or import with --install on the OBS machine (keeps "
+                "those inputs with their settings), or --skip-unavailable to leave them out",
+            )
+        listing = answers[2].data
+        current = listing.get("currentSceneCollectionName")
+        exists = self.desired.name in listing.get("sceneCollections", [])
+        if current != self.desired.name:
+            verb = "SetCurrentSceneCollection" if exists else "CreateSceneCollection"
+            if switch and answers[3].data.get("outputActive"):
+                raise UsageError(f"OBS is streaming with collection {current!r}: switching to "
+                                 f"{self.desired.name!r} would change what viewers see",
+                                 hint="stop the stream first, or import into the live "
+                                 "collection with --collection")
+            if not switch:
+                plan = Plan(self.desired.name, [Change(
+                    "create" if not exists else "update", f"collection {self.desired.name!r}",
+                    f"{'switch to it' if exists else 'create it'}; its content is compared "
+                    "once it is active")])
+                report.plan = plan
+                return plan, None, report
+            live, _ = read_live(self.client, prefix=[Request(
+                verb, {"sceneCollectionName": self.desired.name})], **names)
+            self.round_trips += live.round_trips
+            report.created_collection = not exists
+        skip = [u.input for u in unavailable]
+        plan = plan_changes(self.desired, live, prune=self.prune, kinds=kinds, skip=skip)
+        if report.created_collection:
+            _drop_default_scene(plan, self.desired, live)
+        report.plan = plan
+        return plan, live, report
+
+    def run(self, confirm: Confirm | None = None) -> ImportReport:
+        """Plan, ask `confirm`, apply, and verify by reading back."""
+        plan, _, report = self.plan(switch=True)
+        if plan.empty or (confirm is not None and not confirm(plan)):
+            report.round_trips = self.round_trips
+            return report
+        report.applied = self.apply(plan)
+        leftover = self._verify(plan, report)
+        report.round_trips = self.round_trips
+        if not leftover.empty:
+            raise ObsError("the import was applied, but OBS reads back differently:\n  "
+                           + "\n  ".join(c.line() for c in leftover.changes),
+                           hint="run the import again; if it persists, OBS changes these "
+                           "values itself (report it with the collection file)")
+        return report
+
+    def _verify(self, plan: Plan, report: ImportReport) -> Plan:
+        """Read back and plan again: nothing should be left. A program-scene switch goes
+        through OBS's transition, so it is given the transition's time to land."""
+        deadline = time.monotonic() + self.desired.transition_duration / 1000 + 2
+        while True:
+            again, _ = read_live(self.client, **self._names())
+            self.round_trips += again.round_trips
+            leftover = plan_changes(self.desired, again, prune=self.prune,
+                                    kinds=_kinds_of(plan, self.desired),
+                                    skip=[u.input for u in report.unavailable])
+            settling = [c for c in leftover.changes if c.target != "program scene"]
+            if settling or leftover.empty or time.monotonic() > deadline:
+                return leftover
+            time.sleep(0.1)
+
+    def apply(self, plan: Plan) -> int:
+        """Run both phases; item ids created in the first fill the second. Returns steps run."""
+        first = self._batch(plan.first, plan, done=0)
+        ids = dict(plan.known_ids)
+        for step, result in zip(plan.first, first, strict=True):
+            if step.creates is not None:
+                ids[step.creates] = int(result.data["sceneItemId"])
+        second = [_with_id(step, ids) for step in plan.second]
+        self._batch(second, plan, done=len(plan.first))
+        return len(plan.first) + len(second)
+
+    def _batch(self, steps: list[Step], plan: Plan, done: int) -> list[BatchResult]:
+        if not steps:
+            return []
+        results = self.client.batch([s.request for s in steps], halt_on_failure=True,
+                                    timeout=self.client.timeout + 0.05 * len(steps))
+        self.round_trips += 1
+        failed = next((r for r in results if not r.ok), None)
+        if failed is None and len(results) == len(steps):
+            return results
+        total = len(plan.first) + len(plan.second)
+        applied = done + (failed.index if failed else len(results))
+        what = _describe(steps[failed.index].request) if failed else "the batch"
+        reason = (failed.comment or f"status {failed.code}").rstrip(".") if failed else \
+            "stopped early"
+        raise ImportIncomplete(
+            f"import stopped: OBS refused step {applied + 1} of {total} ({what}): {reason}. "
+            f"Applied: {applied} step(s); not applied: {total - applied}.",
+            hint="fix the cause and import again: it plans only what is still different",
+        )
+
+    def _names(self) -> dict[str, Any]:
+        """Read hints: details of what the file names; the rest by name (enough to plan)."""
+        return {"inputs": [i.name for i in self.desired.inputs],
+                "scenes": [s.name for s in self.desired.scenes], "complete": False}
+
+
+def _with_id(step: Step, ids: dict[Slot, int]) -> Step:
+    if step.slot is None:
+        return step
+    data = dict(step.request.data or {})
+    data["sceneItemId"] = ids[step.slot]
+    return Step(Request(step.request.request_type, data))
+
+
+def _describe(request: Request) -> str:
+    data = request.data or {}
+    name = (data.get("inputName") or data.get("filterName") or data.get("sceneName")
+            or data.get("sourceName") or "")
+    return f"{request.request_type} {name!r}" if name else request.request_type
+
+
+def _kinds_of(plan: Plan, desired: Collection) -> dict[str, str]:
+    """Kinds the plan created inputs with (verification plans no creates, so any will do)."""
+    kinds = {i.kind: i.obs_versioned_kind for i in desired.inputs}
+    for step in plan.first:
+        if step.request.request_type == "CreateInput":
+            data = step.request.data or {}
+            entry = desired.input(data["inputName"])
+            if entry is not None:
+                kinds[entry.kind] = data["inputKind"]
+    return kinds
+
+
+def _drop_default_scene(plan: Plan, desired: Collection, live: LiveState) -> None:
+    """A new collection starts with OBS's empty 'Scene'; it is ours to remove, not the user's."""
+    default = live.collection.scene(DEFAULT_SCENE)
+    if default is None or desired.scene(DEFAULT_SCENE) or not desired.scenes:
+        return
+    if any(c.target == f"scene {DEFAULT_SCENE!r}" and c.action == "remove"
+           for c in plan.changes):
+        return
+    plan.changes.append(Change("remove", f"scene {DEFAULT_SCENE!r}",
+                               "the empty scene OBS puts in a new collection"))
+    plan.second.append(Step(Request("RemoveScene", {"sceneName": DEFAULT_SCENE})))

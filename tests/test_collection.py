@@ -1,0 +1,151 @@
+"""The scene-collection model: equality, canonical forms, validation; platform kinds."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from pydantic import ValidationError
+
+from streamkit.obs.collection import Collection, Filter, Input, Scene, SceneItem
+from streamkit.obs.kinds import (
+    default_versioned_kind,
+    equivalent_kind,
+    pick_versioned_kind,
+    plugin_of,
+    unversioned_kind,
+)
+
+
+def _collection(inputs: list[Input]) -> Collection:
+    return Collection(name="c", inputs=inputs, scenes=[Scene(name="S", items=["A", "B"])])
+
+
+def test_input_order_does_not_matter_but_item_order_does() -> None:
+    a = Input(name="A", kind="color_source")
+    b = Input(name="B", kind="image_source")
+    assert _collection([a, b]) == _collection([b, a])
+    swapped = Collection(name="c", inputs=[a, b], scenes=[Scene(name="S", items=["B", "A"])])
+    assert swapped != _collection([a, b])
+
+
+def test_filter_order_matters() -> None:
+    gain, limiter = Filter(name="g", kind="gain_filter"), Filter(name="l", kind="limiter_filter")
+    first = Input(name="Mic", kind="wasapi_input_capture", filters=[gain, limiter])
+    second = Input(name="Mic", kind="wasapi_input_capture", filters=[limiter, gain])
+    assert first != second
+
+
+def test_versioned_kind_is_split_and_canonical() -> None:
+    assert Input(name="x", kind="color_source_v3") == Input(name="x", kind="color_source")
+    odd = Input(name="x", kind="color_source_v2")
+    assert (odd.kind, odd.versioned_kind, odd.obs_versioned_kind) == (
+        "color_source",
+        "color_source_v2",
+        "color_source_v2",
+    )
+    assert Input(name="x", kind="ndi_source").obs_versioned_kind == "ndi_source"
+
+
+def test_volume_accepts_decibels() -> None:
+    assert Input(name="x", kind="k", volume="-6 dB").volume == pytest.approx(0.501187, rel=1e-5)
+    assert Input(name="x", kind="k", volume="0dB").volume == 1.0
+    assert Input(name="x", kind="k", volume="-120 dB").volume == 0.0
+    assert Input(name="x", kind="k", volume=0.25).volume_db == pytest.approx(-12.0412, rel=1e-4)
+    assert Input(name="x", kind="k", volume=0).volume_db == -math.inf
+    with pytest.raises(ValidationError, match="decibels"):
+        Input(name="x", kind="k", volume="loud")
+
+
+def test_tracks_keep_only_disabled_ones() -> None:
+    source = Input(name="x", kind="k", tracks={"1": True, "2": False, "6": False})
+    assert source.tracks == {"2": False, "6": False}
+    assert source.audio_tracks() == {
+        "1": True,
+        "2": False,
+        "3": True,
+        "4": True,
+        "5": True,
+        "6": False,
+    }
+    assert Input(name="x", kind="k", tracks={"1": True}) == Input(name="x", kind="k")
+
+
+def test_item_shorthand_and_ids() -> None:
+    scene = Scene(name="S", items=["A", {"source": "B", "id": 7}, SceneItem(source="C")])
+    assert [item.source for item in scene.items] == ["A", "B", "C"]
+    assert scene.item_ids() == [1, 7, 3]
+    with pytest.raises(ValidationError, match="ids repeat"):
+        Scene(name="S", items=["A", {"source": "B", "id": 1}])
+
+
+def test_unknown_keys_are_errors() -> None:
+    with pytest.raises(ValidationError, match="colour"):
+        Input.model_validate({"name": "x", "kind": "k", "colour": "red"})
+    with pytest.raises(ValidationError, match="positionZ"):
+        SceneItem.model_validate({"source": "x", "transform": {"positionZ": 1}})
+
+
+def test_lookups_and_groups() -> None:
+    c = Collection(
+        name="c",
+        inputs=[Input(name="A", kind="k", filters=[Filter(name="f", kind="gain_filter")])],
+        scenes=[Scene(name="S", items=["A", "G"])],
+        groups=[Scene(name="G", items=["A"])],
+    )
+    assert c.input("A") is c.inputs[0]
+    assert c.scene("G") is c.groups[0]
+    assert c.is_group("G") and not c.is_group("S")
+    assert c.source_names() == {"A", "S", "G"}
+    assert [(owner, f.name) for owner, f in c.all_filters()] == [("A", "f")]
+
+
+def test_assets_resolved_against_a_folder(tmp_path) -> None:
+    c = Collection(
+        name="c",
+        inputs=[
+            Input(name="A", kind="image_source", settings={"file": "./assets/a.png"}),
+            Input(name="B", kind="image_source", settings={"file": "/abs/b.png"}),
+        ],
+    )
+    resolved = c.with_assets_resolved(tmp_path)
+    assert resolved.input("A").settings["file"] == (tmp_path / "assets/a.png").as_posix()
+    assert resolved.input("B").settings["file"] == "/abs/b.png"
+    assert c.input("A").settings["file"] == "./assets/a.png"
+
+
+@pytest.mark.parametrize(
+    ("kind", "available", "expected"),
+    [
+        ("wasapi_input_capture", ["pulse_input_capture", "xshm_input"], "pulse_input_capture"),
+        ("pulse_output_capture", ["coreaudio_output_capture"], "coreaudio_output_capture"),
+        ("coreaudio_input_capture", ["wasapi_input_capture"], "wasapi_input_capture"),
+        ("dshow_input", ["v4l2_input"], "v4l2_input"),
+        ("v4l2_input", ["av_capture_input_v2"], "av_capture_input_v2"),
+        ("window_capture", ["xcomposite_input"], "xcomposite_input"),
+        ("monitor_capture", ["xshm_input"], "xshm_input"),
+        ("text_gdiplus", ["text_ft2_source_v2"], "text_ft2_source_v2"),
+        ("color_source", ["color_source_v3"], "color_source_v3"),
+        ("color_source_v3", ["color_source_v3"], "color_source_v3"),
+        ("ndi_source", ["pulse_input_capture", "image_source"], None),
+        ("game_capture", [], None),
+    ],
+)
+def test_equivalent_kind(kind: str, available: list[str], expected: str | None) -> None:
+    assert equivalent_kind(kind, available) == expected
+
+
+def test_versioned_kinds_and_plugins() -> None:
+    assert unversioned_kind("text_ft2_source_v2") == "text_ft2_source"
+    assert unversioned_kind("ndi_source") == "ndi_source"
+    assert default_versioned_kind("color_source") == "color_source_v3"
+    assert pick_versioned_kind(
+        "color_source", ["color_source", "color_source_v2", "color_source_v3", "image_source"]
+    ) == ("color_source_v3")
+    assert pick_versioned_kind("ndi_source", ["ndi_source"]) == "ndi_source"
+    assert pick_versioned_kind("ndi_source", ["image_source"]) is None
+    assert plugin_of("ndi_source") == "DistroAV (NDI plugin)"
+    assert plugin_of("ndi_filter") == "DistroAV (NDI plugin)"
+    assert plugin_of("browser_source") == "obs-browser"
+    assert plugin_of("color_filter_v2") == "obs-filters"
+    assert plugin_of("made_up_source") is None

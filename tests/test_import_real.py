@@ -1,0 +1,259 @@
+"""Scene collections as code against a real OBS: plan, import, install, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from streamkit.obs.client import ObsClient
+from streamkit.obs.collection import Collection
+from streamkit.obs.importer import Importer, ImportIncomplete, load_collection
+from streamkit.obs.live import read_live
+from tests.cli import run_cli, write_config
+from tests.realobs import start_obs
+
+pytestmark = pytest.mark.real_obs
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "scenes" / "serverless-meetup.yaml"
+FIXTURES = ROOT / "tests" / "fixtures" / "collections"
+NDI_INPUTS = {"NDI Active Speaker", "NDI Screen Share"}
+ENV_VARS = {"NDI_HOST": "ZOOM-PC"}
+
+
+@pytest.fixture
+def obs(obs_factory):
+    return obs_factory()
+
+
+@pytest.fixture(scope="module")
+def shared_obs():
+    obs = start_obs()
+    yield obs
+    obs.cleanup()
+
+
+def _config(tmp_path: Path, obs) -> str:
+    return str(write_config(tmp_path / "streamkit.yaml", f"""\
+obs:
+  host: 127.0.0.1
+  port: {obs.port}
+  password: env:TEST_OBS_PASSWORD
+variables:
+  NDI_HOST: ZOOM-PC
+"""))
+
+
+def _env(obs) -> dict[str, str]:
+    return {"TEST_OBS_PASSWORD": obs.password}
+
+
+def state(collection: Collection, skip: set[str] = frozenset()) -> dict:
+    """What must read back equal: scenes in order with their items, inputs with their
+    settings, audio and filters (names, kinds and values; not OBS's ids)."""
+    inputs = {}
+    for entry in collection.inputs:
+        if entry.name in skip or entry.channel is not None:
+            continue
+        inputs[entry.name] = {
+            "settings": entry.settings, "volume": round(entry.volume, 4), "muted": entry.muted,
+            "monitoring": entry.monitoring, "balance": entry.balance,
+            "filters": [(f.name, f.kind, f.enabled, f.settings) for f in entry.filters],
+        }
+    scenes = [(s.name, [(i.source, i.enabled, i.locked,
+                         {k: round(v, 3) if isinstance(v, float) else v
+                          for k, v in i.transform.model_dump().items()})
+                        for i in s.items if i.source not in skip],
+               [(f.name, f.kind, f.settings) for f in s.filters])
+              for s in collection.scenes]
+    return {"inputs": inputs, "scenes": scenes, "transition": collection.transition,
+            "duration": collection.transition_duration}
+
+
+def _live(obs) -> Collection:
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        live, _ = read_live(client)
+    return live.collection
+
+
+def test_websocket_mode_reports_ndi_unavailable_and_changes_nothing(obs, tmp_path):
+    before = _live(obs)
+    result = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--yes",
+                     env=_env(obs))
+    assert result.returncode == 2
+    assert "ndi_source" in result.stderr and "DistroAV" in result.stderr
+    assert "nothing was changed" in result.stderr and "--install" in result.stderr
+    assert _live(obs) == before
+
+
+def test_shipped_collection_imports_reads_back_and_is_idempotent(obs, tmp_path):
+    config = _config(tmp_path, obs)
+    result = run_cli("-c", config, "obs", "import", str(SHIPPED), "--yes",
+                     "--skip-unavailable", env=_env(obs))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "round trip(s)" in result.stdout
+    desired = load_collection(SHIPPED, ENV_VARS)
+    live = _live(obs)
+    assert live.name == "Serverless Meetup"
+    assert [s.name for s in live.scenes] == [s.name for s in desired.scenes]
+    assert state(live) == state(_with_live_kinds(desired, live), skip=NDI_INPUTS)
+    again = run_cli("-c", config, "obs", "plan", str(SHIPPED), "--skip-unavailable",
+                    env=_env(obs))
+    assert again.returncode == 0, again.stdout
+    assert "no changes" in again.stdout
+
+
+def _with_live_kinds(desired: Collection, live: Collection) -> Collection:
+    """Platform kinds are mapped on import (wasapi -> pulse): compare the rest."""
+    kinds = {i.name: (i.kind, i.versioned_kind) for i in live.inputs}
+    data = desired.model_dump()
+    for entry in data["inputs"]:
+        if entry["name"] in kinds:
+            entry["kind"], entry["versioned_kind"] = kinds[entry["name"]]
+    return Collection.model_validate(data)
+
+
+def test_install_mode_loads_ndi_inputs_with_settings_intact(obs, tmp_path):
+    result = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--install",
+                     "--obs-config", str(obs.config_dir), "--yes", env=_env(obs))
+    assert result.returncode == 0, result.stdout + result.stderr
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        assert client.request("GetSceneCollectionList")["currentSceneCollectionName"] == \
+            "Serverless Meetup"
+        settings = client.request("GetInputSettings",
+                                  {"inputName": "NDI Active Speaker"})["inputSettings"]
+        assert settings["ndi_source_name"] == "ZOOM-PC (Zoom - Active Speaker)"
+        kinds = {i["inputName"]: i["inputKind"] for i in
+                 client.request("GetInputList")["inputs"]}
+        assert kinds["NDI Screen Share"] == "ndi_source"
+    # installing again over the running collection works too (OBS is switched away first)
+    again = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--install",
+                    "--obs-config", str(obs.config_dir), "--yes", env=_env(obs))
+    assert again.returncode == 0, again.stderr
+    assert not (obs.config_dir / "basic" / "scenes" / "streamkit-install.json").exists()
+
+
+REAL_OBS_FILES = ["obs29.0.2-websocket.json", "obs29.0.2-resaved-groups.json"]
+SHAPED_FILES = ["obs28.1.2.json", "obs29.1.3.json", "obs30.2.3.json", "obs31.1.2.json",
+                "obs32.0.1.json"]
+
+
+@pytest.mark.parametrize("name", REAL_OBS_FILES + SHAPED_FILES)
+def test_obs_written_collections_import_to_the_same_state(shared_obs, name):
+    desired = load_collection(FIXTURES / name).model_copy(update={"name": f"fixture {name}"})
+    with ObsClient(shared_obs.host, shared_obs.port, shared_obs.password) as client:
+        report = Importer(client, desired, skip_unavailable=True).run()
+        live, _ = read_live(client)
+    skip = {u.input for u in report.unavailable} | {g.name for g in desired.groups}
+    skip |= {i.name for i in desired.inputs if i.channel is not None}
+    shown = {item.source for scene in desired.scenes for item in scene.items}
+    skip |= {i.name for i in desired.inputs if i.name not in shown}  # only in groups
+    expected = _with_live_kinds(desired, live.collection)
+    want = state(expected, skip)
+    have = state(live.collection, skip)
+    assert have["inputs"] == want["inputs"]
+    assert have["scenes"] == want["scenes"]
+    assert report.round_trips <= 5
+
+
+def test_export_import_export_gives_identical_files(obs_factory, tmp_path):
+    first_obs = obs_factory()
+    config = _config(tmp_path, first_obs)
+    assert run_cli("-c", config, "obs", "import", str(SHIPPED), "--yes", "--skip-unavailable",
+                   env=_env(first_obs)).returncode == 0
+    exported = tmp_path / "export" / "meetup.yaml"
+    result = run_cli("-c", config, "obs", "export", "-o", str(exported), env=_env(first_obs))
+    assert result.returncode == 0, result.stderr
+    second_obs = obs_factory()
+    config2 = str(write_config(tmp_path / "second.yaml", f"""\
+obs: {{host: 127.0.0.1, port: {second_obs.port}, password: env:TEST_OBS_PASSWORD}}
+"""))
+    assert run_cli("-c", config2, "obs", "import", str(exported), "--yes",
+                   env=_env(second_obs)).returncode == 0
+    again = tmp_path / "export" / "again.yaml"
+    assert run_cli("-c", config2, "obs", "export", "-o", str(again),
+                   env=_env(second_obs)).returncode == 0
+    assert again.read_text() == exported.read_text()
+
+
+def test_export_strips_secrets(obs, tmp_path):
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        client.request("CreateInput", {
+            "sceneName": "Scene", "inputName": "Remote Feed", "inputKind": "ffmpeg_source",
+            "inputSettings": {"is_local_file": False,
+                              "input": "rtmp://ingest.example/live?token=s3cr3t-token-value",
+                              "password": "hunter2-password"}})
+    out = tmp_path / "out.json"
+    result = run_cli("-c", _config(tmp_path, obs), "obs", "export", "-o", str(out),
+                     env=_env(obs))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "s3cr3t-token-value" not in text and "hunter2-password" not in text
+    assert "rtmp://ingest.example/live?token=" in text
+    assert json.loads(text)["name"]
+
+
+def test_plan_json_masks_secrets(obs, tmp_path):
+    collection = tmp_path / "feed.yaml"
+    collection.write_text("""\
+name: Feeds
+scenes:
+  - name: Main
+    items: [Feed]
+inputs:
+  - name: Feed
+    kind: ffmpeg_source
+    settings: {input: "rtmp://x/live?key=abcdef123456", password: hunter2-password}
+""")
+    config = _config(tmp_path, obs)
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        client.request("CreateSceneCollection", {"sceneCollectionName": "Feeds"})
+    result = run_cli("-c", config, "obs", "plan", str(collection), "--json", env=_env(obs))
+    assert result.returncode == 1
+    assert "abcdef123456" not in result.stdout and "hunter2-password" not in result.stdout
+    assert json.loads(result.stdout)["changes"]
+
+
+def test_failure_midway_reports_applied_and_not_then_converges(obs, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("""\
+name: Broken
+scenes:
+  - name: One
+    items: [Color]
+inputs:
+  - name: Color
+    kind: color_source
+    filters:
+      - {name: Glitch, kind: no_such_filter_kind}
+""")
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        with pytest.raises(ImportIncomplete) as caught:
+            Importer(client, load_collection(broken)).run()
+        message = str(caught.value)
+        assert "CreateSourceFilter 'Glitch'" in message and "Applied:" in message
+        assert "not applied:" in message
+        fixed = load_collection(broken).model_copy(update={"inputs": [
+            load_collection(broken).inputs[0].model_copy(update={"filters": []})]})
+        Importer(client, fixed).run()
+        plan, _, _ = Importer(client, fixed).plan(switch=False)
+        assert plan.empty
+
+
+@pytest.mark.parametrize(("text", "suffix", "where"), [
+    ("name: X\nscenes:\n  - name: A\n    itemz: []\n", ".yaml", ":4"),
+    ("name: X\nscenes: [\n", ".yaml", ":3"),
+    ('{"name": "X",\n "sources": [\n', ".json", ":"),
+])
+def test_bad_files_exit_2_with_file_and_line_and_obs_untouched(obs, tmp_path, text, suffix,
+                                                               where):
+    bad = tmp_path / f"bad{suffix}"
+    bad.write_text(text)
+    before = _live(obs)
+    result = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(bad), "--yes",
+                     env=_env(obs))
+    assert result.returncode == 2
+    assert f"{bad}{where}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _live(obs) == before
