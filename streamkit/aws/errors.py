@@ -1,0 +1,87 @@
+"""AWS failures as project errors: one line a person can act on, and a documented exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from streamkit.errors import StreamkitError
+
+_ACCESS_CODES = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "SignatureDoesNotMatch",
+}
+_THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
+
+
+class AwsError(StreamkitError):
+    """Any failure talking to AWS."""
+
+    exit_code = 6
+
+
+class AwsActionFailed(AwsError):
+    """AWS refused or could not do what was asked (including a FailedRequests entry)."""
+
+    exit_code = 6
+
+
+class AwsAccessError(AwsError):
+    """No credentials, no region, or the credentials may not do this."""
+
+    exit_code = 7
+
+
+class StopRefused(AwsActionFailed):
+    """The WorkSpace was not stopped because someone may be using it; --force overrides."""
+
+
+@contextmanager
+def aws_call(action: str) -> Iterator[None]:
+    """Turn botocore exceptions raised inside the block into AwsError subclasses."""
+    import botocore.exceptions as bx
+
+    try:
+        yield
+    except bx.NoCredentialsError:
+        raise AwsAccessError(
+            f"{action}: no AWS credentials found",
+            hint="run `aws configure`, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID/SECRET",
+        ) from None
+    except bx.NoRegionError:
+        raise AwsAccessError(
+            f"{action}: no AWS region set",
+            hint="set workspace.region in streamkit.yaml or export AWS_REGION",
+        ) from None
+    except bx.ClientError as exc:
+        raise from_client_error(action, exc) from None
+    except (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ReadTimeoutError) as exc:
+        raise AwsActionFailed(f"{action}: could not reach AWS ({type(exc).__name__})") from None
+    except bx.ParamValidationError as exc:
+        raise AwsActionFailed(f"{action}: invalid request: {exc}") from None
+    except bx.BotoCoreError as exc:
+        raise AwsActionFailed(f"{action}: {type(exc).__name__}: {exc}") from None
+
+
+def from_client_error(action: str, exc: object) -> AwsError:
+    """The project error for a botocore ClientError."""
+    error = getattr(exc, "response", {}).get("Error", {})
+    code = error.get("Code", "Unknown")
+    message = error.get("Message", "") or code
+    if code in _ACCESS_CODES:
+        return AwsAccessError(
+            f"{action}: access denied ({code}): {message}",
+            hint="the credentials need the actions in infra/cli-policy.yaml",
+        )
+    if code in _THROTTLE_CODES:
+        return AwsActionFailed(
+            f"{action}: AWS is throttling requests and retries ran out ({code})",
+            hint="wait a minute and run the command again",
+        )
+    return AwsActionFailed(f"{action}: {code}: {message}")

@@ -1,0 +1,113 @@
+"""hold raises the AutoStop timeout for an event and remembers the original in a tag."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from streamkit.aws.errors import AwsActionFailed
+from streamkit.aws.hold import RESTORE_TAG, UNTIL_TAG, current_hold, hold, hold_minutes, release
+from streamkit.aws.provision import provision
+from streamkit.aws.settings import WorkspaceSettings
+from streamkit.aws.workspaces import WorkspaceManager
+from streamkit.errors import UsageError
+
+NOW = datetime(2026, 3, 5, 17, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "until,minutes",
+    [
+        (NOW + timedelta(minutes=5), 60),
+        (NOW + timedelta(hours=1), 60),
+        (NOW + timedelta(hours=1, seconds=1), 120),
+        (NOW + timedelta(hours=4, minutes=50), 300),
+        (NOW + timedelta(hours=48), 2880),
+    ],
+)
+def test_hold_minutes_are_whole_hours_reaching_past_until(until, minutes):
+    assert hold_minutes(NOW, until) == minutes
+
+
+@pytest.mark.parametrize(
+    "until,message",
+    [
+        (NOW - timedelta(minutes=1), "in the past"),
+        (NOW + timedelta(hours=48, minutes=1), "at most 48 hours"),
+        (datetime(2026, 3, 5, 22, 0), "needs a time zone"),
+    ],
+)
+def test_impossible_holds_are_usage_errors(until, message):
+    with pytest.raises(UsageError, match=message):
+        hold_minutes(NOW, until)
+
+
+@pytest.fixture
+def manager(moto):
+    settings = WorkspaceSettings(
+        region="us-east-1",
+        directory_id=moto.directory(),
+        user_name="alice",
+        auto_stop_timeout_minutes=120,
+        poll_interval=0.05,
+    )
+    manager = WorkspaceManager(moto.client("workspaces"), settings, clock=lambda: NOW)
+    provision(manager)
+    return manager
+
+
+def _timeout(manager):
+    return manager.require().auto_stop_minutes
+
+
+def test_hold_then_release_restores_the_original_timeout(manager):
+    until = NOW + timedelta(hours=5, minutes=20)
+    info, held, minutes = hold(manager, until)
+    assert (minutes, held.restore_minutes) == (360, 120)
+    assert _timeout(manager) == 360
+    assert manager.tags(info.workspace_id)[RESTORE_TAG] == "120"
+    assert current_hold(manager, info.workspace_id).until == until
+
+    _, again, minutes = hold(manager, until + timedelta(hours=2))  # a second hold
+    assert (minutes, again.restore_minutes) == (480, 120)  # still restores the original
+
+    assert release(manager) == 120
+    assert _timeout(manager) == 120
+    tags = manager.tags(info.workspace_id)
+    assert RESTORE_TAG not in tags and UNTIL_TAG not in tags
+    assert release(manager) is None  # nothing left to release
+
+
+def test_release_with_explicit_minutes(manager):
+    assert release(manager, 180) == 180
+    assert _timeout(manager) == 180
+    with pytest.raises(UsageError, match="60 to 2880 minutes"):
+        release(manager, 90)
+
+
+def test_hold_on_always_on_is_refused(manager):
+    manager.modify_properties(manager.require().workspace_id, RunningMode="ALWAYS_ON")
+    with pytest.raises(AwsActionFailed, match="nothing to hold"):
+        hold(manager, NOW + timedelta(hours=2))
+
+
+def test_cli_hold_status_and_stop_releases(moto, config_file, cli):
+    config = config_file(directory_id=moto.directory())
+    assert cli(config, "provision").returncode == 0
+    until = (datetime.now(UTC) + timedelta(hours=2, minutes=30)).replace(microsecond=0)
+    held = cli(config, "hold", "--until", until.isoformat())
+    assert held.returncode == 0, held.stderr
+    assert "AutoStop timeout 180 min" in held.stdout
+    assert moto.workspaces()[0]["WorkspaceProperties"]["RunningModeAutoStopTimeoutInMinutes"] == 180
+
+    status = cli(config, "status")
+    assert f"until {until.isoformat()}, then back to 60 min" in status.stdout
+
+    stopped = cli(config, "stop")
+    assert stopped.returncode == 0, stopped.stderr
+    assert "AutoStop timeout put back to 60 min" in stopped.stdout
+    assert moto.workspaces()[0]["WorkspaceProperties"]["RunningModeAutoStopTimeoutInMinutes"] == 60
+
+    bad = cli(config, "hold", "--until", "tomorrow evening")
+    assert bad.returncode == 2 and "expected an ISO time" in bad.stderr

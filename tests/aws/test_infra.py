@@ -1,0 +1,89 @@
+"""infra/: CloudFormation templates pass cfn-lint and grant no wildcard actions."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.decode import decode
+
+INFRA = Path(__file__).resolve().parents[2] / "infra"
+TEMPLATES = sorted(INFRA.glob("*.yaml"))
+CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+
+
+def policy_statements(node: Any) -> list[dict[str, Any]]:
+    """Every statement of every policy document anywhere in a template."""
+    found = []
+    if isinstance(node, dict):
+        statements = node.get("Statement")
+        if isinstance(statements, list) and "Version" in node:
+            found.extend(s for s in statements if isinstance(s, dict))
+        for value in node.values():
+            found.extend(policy_statements(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(policy_statements(value))
+    return found
+
+
+def load(path: Path) -> dict[str, Any]:
+    template, problems = decode(str(path))
+    assert not problems, problems
+    return template
+
+
+def test_there_are_templates():
+    assert {p.name for p in TEMPLATES} >= {"workspace.yaml", "cli-policy.yaml"}
+
+
+def test_cfn_lint_is_clean():
+    result = subprocess.run([str(CFN_LINT), *map(str, TEMPLATES)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_no_statement_allows_a_wildcard_action(path):
+    statements = policy_statements(load(path))
+    assert statements
+    for statement in statements:
+        assert "NotAction" not in statement, statement
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            assert action != "*" and not action.endswith(":*"), f"{path.name}: {action}"
+            assert "*" not in action, f"{path.name}: {action}"
+
+
+def test_scheduler_role_touches_only_its_workspace():
+    role = load(INFRA / "workspace.yaml")["Resources"]["SchedulerRole"]["Properties"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    [statement] = role["Policies"][0]["PolicyDocument"]["Statement"]
+    assert sorted(statement["Action"]) == [
+        "workspaces:ModifyWorkspaceProperties",
+        "workspaces:StartWorkspaces",
+        "workspaces:StopWorkspaces",
+    ]
+    assert statement["Resource"]["Fn::Sub"].endswith(":workspace/${Workspace}")
+
+
+def test_bootstrap_script_never_prints_the_password():
+    script = (INFRA / "bootstrap-workspace.ps1").read_text(encoding="utf-8")
+    for line in script.splitlines():
+        if re.search(r"\b(Write-Host|Write-Output|Write-Verbose|echo)\b", line, re.I):
+            assert "$password" not in line.lower(), line
+    for key in (
+        "server_enabled",
+        "server_port",
+        "auth_required",
+        "server_password",
+        "alerts_enabled",
+        "first_load",
+    ):
+        assert key in script
+    assert "if ($OpenFirewall) { Open-WebsocketPort }" in script
+    assert "--minimize-to-tray" in script

@@ -1,0 +1,94 @@
+"""Why a WorkSpace could not be created, in plain words; bundle names resolved per region."""
+
+from __future__ import annotations
+
+import pytest
+
+from streamkit.aws.bundles import resolve_bundle
+from streamkit.aws.errors import AwsActionFailed
+from streamkit.errors import ConfigError
+from tests.aws.conftest import write_config
+from tests.aws.moto_bundles import bundle_id
+
+
+def test_gpu_quota_of_zero_says_how_to_ask_for_more(moto, config_file, cli):
+    moto.control(gpu_quota=0)
+    result = cli(config_file(directory_id=moto.directory()), "provision")
+    assert result.returncode == 6
+    assert "quota for GRAPHICS_G4DN WorkSpaces in us-east-1 is used up" in result.stderr
+    assert "new accounts start at 0 for GPU bundles" in result.stderr
+    assert "request-service-quota-increase" in result.stderr
+    assert moto.workspaces() == []
+
+
+def test_unregistered_directory(moto, config_file, cli):
+    directory = moto.directory(register=False)
+    result = cli(config_file(directory_id=directory), "provision")
+    assert result.returncode == 6
+    assert f"directory {directory} is not registered with WorkSpaces in us-east-1" in (
+        result.stderr
+    )
+    assert "register-workspace-directory" in result.stderr
+
+
+def test_missing_user(moto, config_file, cli):
+    directory = moto.directory()
+    moto.control(directory_users={directory: ["bob"]})
+    result = cli(config_file(directory_id=directory), "provision")
+    assert result.returncode == 6
+    assert f"user 'alice' does not exist in directory {directory}" in result.stderr
+
+
+def test_bundle_not_offered_in_region(moto, tmp_path, cli):
+    directory = moto.directory("ap-south-1")
+    config = write_config(
+        tmp_path / "s.yaml",
+        {"region": "ap-south-1", "directory_id": directory, "bundle": "Graphics.g6.xlarge"},
+    )
+    result = cli(config, "provision")
+    assert result.returncode == 6
+    assert "bundle 'Graphics.g6.xlarge' is not offered in ap-south-1" in result.stderr
+    assert "GraphicsPro.g4dn with Windows Server 2022" in result.stderr  # what is offered
+
+
+def test_bundle_id_from_another_region(moto, config_file, cli):
+    other = bundle_id("eu-west-1", "Graphics.g4dn with Windows Server 2022")
+    result = cli(config_file(directory_id=moto.directory(), bundle=other), "provision")
+    assert result.returncode == 6
+    assert f"bundle {other} does not exist in us-east-1" in result.stderr
+
+
+def test_missing_directory_in_config_is_a_config_error(moto, config_file, cli):
+    result = cli(config_file(), "provision")
+    assert result.returncode == 2
+    assert "workspace.directory_id is required" in result.stderr
+
+
+def test_bundle_names_resolve_to_region_ids(moto):
+    client = moto.client("workspaces", "eu-west-1")
+    by_type = resolve_bundle(client, "Graphics.g4dn", "eu-west-1")  # Windows over Ubuntu
+    assert by_type.bundle_id == bundle_id("eu-west-1", "Graphics.g4dn with Windows Server 2022")
+    exact = resolve_bundle(client, "graphics.g4dn with ubuntu 22.04", "eu-west-1")
+    assert exact.name == "Graphics.g4dn with Ubuntu 22.04"
+    assert resolve_bundle(client, "Graphics.g6.xlarge", "eu-west-1").compute_type == (
+        "GRAPHICS_G6_XLARGE"
+    )
+    with pytest.raises(AwsActionFailed, match="not offered"):
+        resolve_bundle(client, "Graphics.g9", "eu-west-1")
+
+
+def test_ambiguous_bundle_lists_the_choices(moto):
+    client = moto.client("workspaces")
+    assert resolve_bundle(client, "Standard", "us-east-1").is_windows  # one Windows bundle
+    with pytest.raises(ConfigError, match="'Power' matches several bundles") as caught:
+        resolve_bundle(client, "Power", "us-east-1")
+    assert "Power with Windows 10 (Server 2019 based) (wsb-" in str(caught.value)
+
+
+def test_create_failure_reported_with_unknown_code(moto, config_file, cli):
+    moto.control(
+        fail_next={"CreateWorkspaces": {"ErrorCode": "SomethingNew", "ErrorMessage": "Unexpected."}}
+    )
+    result = cli(config_file(directory_id=moto.directory()), "provision")
+    assert result.returncode == 6
+    assert "CreateWorkspaces failed: SomethingNew: Unexpected." in result.stderr
