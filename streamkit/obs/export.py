@@ -24,8 +24,10 @@ def export_collection(client: ObsClient, output: Path, name: str | None = None) 
     live, _ = read_live(client)
     current = live.collection.name
     if name and name != current:
-        raise UsageError(f"OBS is running collection {current!r}, not {name!r}",
-                         hint=f"switch OBS to {name!r} first (export switches nothing)")
+        raise UsageError(
+            f"OBS is running collection {current!r}, not {name!r}",
+            hint=f"switch OBS to {name!r} first (export switches nothing)",
+        )
     collection = clean_for_git(live.collection, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".json":
@@ -67,8 +69,14 @@ def _repo_root(folder: Path) -> Path | None:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder,
-                             capture_output=True, text=True, check=False, timeout=5)
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=5,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return folder
     return Path(top.stdout.strip()).resolve() if top.returncode == 0 else folder

@@ -18,12 +18,17 @@ from streamkit.obs.plan import Change, Plan, Slot, Step, plan_changes
 from streamkit.obs.variables import expand
 
 DEFAULT_SCENE = "Scene"  # what OBS puts in a new collection
-PREFLIGHT = [Request("GetVersion"), Request("GetInputKindList", {"unversioned": False}),
-             Request("GetSceneCollectionList"), Request("GetStreamStatus")]
+PREFLIGHT = [
+    Request("GetVersion"),
+    Request("GetInputKindList", {"unversioned": False}),
+    Request("GetSceneCollectionList"),
+    Request("GetStreamStatus"),
+]
 
 
-def load_collection(path: Path, variables: dict[str, str] | None = None,
-                    asset_base: str | None = None) -> Collection:
+def load_collection(
+    path: Path, variables: dict[str, str] | None = None, asset_base: str | None = None
+) -> Collection:
     """Read YAML or OBS JSON, expand `${VARS}`, resolve `./` assets (against `asset_base` when
     OBS sees the files at another path, e.g. on the WorkSpace)."""
     from streamkit.obs.obsjson import read_obs_json
@@ -55,16 +60,18 @@ class Unavailable:
         return f"input {self.input!r}: kind {self.kind} ({provider}not loaded in this OBS)"
 
 
-def preflight(desired: Collection, available: list[str]) -> tuple[dict[str, str],
-                                                                  list[Unavailable]]:
+def preflight(
+    desired: Collection, available: list[str]
+) -> tuple[dict[str, str], list[Unavailable]]:
     """Map each input kind to one this OBS has (platform equivalents allowed)."""
     kinds: dict[str, str] = {}
     missing = []
     for entry in desired.inputs:
         if entry.channel is not None:
             continue
-        chosen = (pick_versioned_kind(entry.kind, available)
-                  or equivalent_kind(entry.obs_versioned_kind, available))
+        chosen = pick_versioned_kind(entry.kind, available) or equivalent_kind(
+            entry.obs_versioned_kind, available
+        )
         if chosen is None:
             missing.append(Unavailable(entry.name, entry.kind))
         else:
@@ -91,8 +98,14 @@ Confirm = Callable[[Plan], bool]
 class Importer:
     """Brings a running OBS to a collection file, idempotently."""
 
-    def __init__(self, client: ObsClient, desired: Collection, *, prune: bool = False,
-                 skip_unavailable: bool = False) -> None:
+    def __init__(
+        self,
+        client: ObsClient,
+        desired: Collection,
+        *,
+        prune: bool = False,
+        skip_unavailable: bool = False,
+    ) -> None:
         self.client = client
         self.desired = desired
         self.prune = prune
@@ -124,19 +137,31 @@ class Importer:
         if current != self.desired.name:
             verb = "SetCurrentSceneCollection" if exists else "CreateSceneCollection"
             if switch and answers[3].data.get("outputActive"):
-                raise UsageError(f"OBS is streaming with collection {current!r}: switching to "
-                                 f"{self.desired.name!r} would change what viewers see",
-                                 hint="stop the stream first, or import into the live "
-                                 "collection with --collection")
+                raise UsageError(
+                    f"OBS is streaming with collection {current!r}: switching to "
+                    f"{self.desired.name!r} would change what viewers see",
+                    hint="stop the stream first, or import into the live "
+                    "collection with --collection",
+                )
             if not switch:
-                plan = Plan(self.desired.name, [Change(
-                    "create" if not exists else "update", f"collection {self.desired.name!r}",
-                    f"{'switch to it' if exists else 'create it'}; its content is compared "
-                    "once it is active")])
+                plan = Plan(
+                    self.desired.name,
+                    [
+                        Change(
+                            "create" if not exists else "update",
+                            f"collection {self.desired.name!r}",
+                            f"{'switch to it' if exists else 'create it'}; its content is compared "
+                            "once it is active",
+                        )
+                    ],
+                )
                 report.plan = plan
                 return plan, None, report
-            live, _ = read_live(self.client, prefix=[Request(
-                verb, {"sceneCollectionName": self.desired.name})], **names)
+            live, _ = read_live(
+                self.client,
+                prefix=[Request(verb, {"sceneCollectionName": self.desired.name})],
+                **names,
+            )
             self.round_trips += live.round_trips
             report.created_collection = not exists
         skip = [u.input for u in unavailable]
@@ -156,10 +181,12 @@ class Importer:
         leftover = self._verify(plan, report)
         report.round_trips = self.round_trips
         if not leftover.empty:
-            raise ObsError("the import was applied, but OBS reads back differently:\n  "
-                           + "\n  ".join(c.line() for c in leftover.changes),
-                           hint="run the import again; if it persists, OBS changes these "
-                           "values itself (report it with the collection file)")
+            raise ObsError(
+                "the import was applied, but OBS reads back differently:\n  "
+                + "\n  ".join(c.line() for c in leftover.changes),
+                hint="run the import again; if it persists, OBS changes these "
+                "values itself (report it with the collection file)",
+            )
         return report
 
     def _verify(self, plan: Plan, report: ImportReport) -> Plan:
@@ -169,9 +196,13 @@ class Importer:
         while True:
             again, _ = read_live(self.client, **self._names())
             self.round_trips += again.round_trips
-            leftover = plan_changes(self.desired, again, prune=self.prune,
-                                    kinds=_kinds_of(plan, self.desired),
-                                    skip=[u.input for u in report.unavailable])
+            leftover = plan_changes(
+                self.desired,
+                again,
+                prune=self.prune,
+                kinds=_kinds_of(plan, self.desired),
+                skip=[u.input for u in report.unavailable],
+            )
             settling = [c for c in leftover.changes if c.target != "program scene"]
             if settling or leftover.empty or time.monotonic() > deadline:
                 return leftover
@@ -191,8 +222,11 @@ class Importer:
     def _batch(self, steps: list[Step], plan: Plan, done: int) -> list[BatchResult]:
         if not steps:
             return []
-        results = self.client.batch([s.request for s in steps], halt_on_failure=True,
-                                    timeout=self.client.timeout + 0.05 * len(steps))
+        results = self.client.batch(
+            [s.request for s in steps],
+            halt_on_failure=True,
+            timeout=self.client.timeout + 0.05 * len(steps),
+        )
         self.round_trips += 1
         failed = next((r for r in results if not r.ok), None)
         if failed is None and len(results) == len(steps):
@@ -200,8 +234,9 @@ class Importer:
         total = len(plan.first) + len(plan.second)
         applied = done + (failed.index if failed else len(results))
         what = _describe(steps[failed.index].request) if failed else "the batch"
-        reason = (failed.comment or f"status {failed.code}").rstrip(".") if failed else \
-            "stopped early"
+        reason = (
+            (failed.comment or f"status {failed.code}").rstrip(".") if failed else "stopped early"
+        )
         raise ImportIncomplete(
             f"import stopped: OBS refused step {applied + 1} of {total} ({what}): {reason}. "
             f"Applied: {applied} step(s); not applied: {total - applied}.",
@@ -210,8 +245,11 @@ class Importer:
 
     def _names(self) -> dict[str, Any]:
         """Read hints: details of what the file names; the rest by name (enough to plan)."""
-        return {"inputs": [i.name for i in self.desired.inputs],
-                "scenes": [s.name for s in self.desired.scenes], "complete": False}
+        return {
+            "inputs": [i.name for i in self.desired.inputs],
+            "scenes": [s.name for s in self.desired.scenes],
+            "complete": False,
+        }
 
 
 def _with_id(step: Step, ids: dict[Slot, int]) -> Step:
@@ -224,8 +262,13 @@ def _with_id(step: Step, ids: dict[Slot, int]) -> Step:
 
 def _describe(request: Request) -> str:
     data = request.data or {}
-    name = (data.get("inputName") or data.get("filterName") or data.get("sceneName")
-            or data.get("sourceName") or "")
+    name = (
+        data.get("inputName")
+        or data.get("filterName")
+        or data.get("sceneName")
+        or data.get("sourceName")
+        or ""
+    )
     return f"{request.request_type} {name!r}" if name else request.request_type
 
 
@@ -246,9 +289,9 @@ def _drop_default_scene(plan: Plan, desired: Collection, live: LiveState) -> Non
     default = live.collection.scene(DEFAULT_SCENE)
     if default is None or desired.scene(DEFAULT_SCENE) or not desired.scenes:
         return
-    if any(c.target == f"scene {DEFAULT_SCENE!r}" and c.action == "remove"
-           for c in plan.changes):
+    if any(c.target == f"scene {DEFAULT_SCENE!r}" and c.action == "remove" for c in plan.changes):
         return
-    plan.changes.append(Change("remove", f"scene {DEFAULT_SCENE!r}",
-                               "the empty scene OBS puts in a new collection"))
+    plan.changes.append(
+        Change("remove", f"scene {DEFAULT_SCENE!r}", "the empty scene OBS puts in a new collection")
+    )
     plan.second.append(Step(Request("RemoveScene", {"sceneName": DEFAULT_SCENE})))

@@ -43,19 +43,24 @@ class InstallReport:
     created: bool  # OBS did not list the collection before
 
 
-def install_collection(client: ObsClient, collection: Collection,
-                       config_dir: Path) -> InstallReport:
+def install_collection(
+    client: ObsClient, collection: Collection, config_dir: Path
+) -> InstallReport:
     """Write `collection` as OBS JSON into OBS's scenes folder and switch OBS to it."""
     from streamkit.obs.obsjson import write_obs_json
 
     scenes_dir = config_dir / "basic" / "scenes"
     if not scenes_dir.is_dir():
-        raise UsageError(f"{config_dir} is not OBS's config folder (no basic/scenes)",
-                         hint="run this on the machine where OBS runs, or give --obs-config")
+        raise UsageError(
+            f"{config_dir} is not OBS's config folder (no basic/scenes)",
+            hint="run this on the machine where OBS runs, or give --obs-config",
+        )
     for request, label in (("GetStreamStatus", "streaming"), ("GetRecordStatus", "recording")):
         if client.request(request).get("outputActive"):
-            raise UsageError(f"OBS is {label}: installing switches the scene collection "
-                             "under a live output", hint="stop the output first")
+            raise UsageError(
+                f"OBS is {label}: installing switches the scene collection under a live output",
+                hint="stop the output first",
+            )
     listing = client.request("GetSceneCollectionList")
     listed = listing.get("sceneCollections", [])
     name = collection.name
@@ -73,9 +78,11 @@ def install_collection(client: ObsClient, collection: Collection,
         _forget_temporary(scenes_dir)
     now = client.request("GetSceneCollectionList").get("currentSceneCollectionName")
     if now != name:
-        raise ObsError(f"OBS did not load {target}: it is running {now!r}",
-                       hint=f"is {config_dir} the config folder of the OBS at "
-                       f"{client.host}:{client.port}? Give --obs-config")
+        raise ObsError(
+            f"OBS did not load {target}: it is running {now!r}",
+            hint=f"is {config_dir} the config folder of the OBS at "
+            f"{client.host}:{client.port}? Give --obs-config",
+        )
     return InstallReport(target, name not in listed)
 
 

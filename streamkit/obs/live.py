@@ -19,8 +19,14 @@ from streamkit.obs.collection import (
 from streamkit.obs.kinds import unversioned_kind
 
 TRANSFORM_FIELDS = tuple(Transform.model_fields)
-AUDIO_REQUESTS = ("GetInputVolume", "GetInputMute", "GetInputAudioMonitorType",
-                  "GetInputAudioTracks", "GetInputAudioBalance", "GetInputAudioSyncOffset")
+AUDIO_REQUESTS = (
+    "GetInputVolume",
+    "GetInputMute",
+    "GetInputAudioMonitorType",
+    "GetInputAudioTracks",
+    "GetInputAudioBalance",
+    "GetInputAudioSyncOffset",
+)
 
 
 @dataclass
@@ -43,8 +49,13 @@ class LiveState:
 
 
 def list_requests() -> list[Request]:
-    return [Request("GetSceneCollectionList"), Request("GetSceneList"), Request("GetInputList"),
-            Request("GetCurrentSceneTransition"), Request("GetSceneTransitionList")]
+    return [
+        Request("GetSceneCollectionList"),
+        Request("GetSceneList"),
+        Request("GetInputList"),
+        Request("GetCurrentSceneTransition"),
+        Request("GetSceneTransitionList"),
+    ]
 
 
 def detail_requests(inputs: Iterable[str], scenes: Iterable[str]) -> list[Request]:
@@ -80,35 +91,50 @@ def read_live(
     requests = [*head, *list_requests(), *detail_requests(hinted_inputs, hinted_scenes)]
     results = client.batch(requests)
     count = len(list_requests())
-    lists = results[len(head):len(head) + count]
+    lists = results[len(head) : len(head) + count]
     for result in lists:
         if not result.ok:
             raise result.error()
     collections, scene_list, input_list, transition, transitions = (r.data for r in lists)
-    scene_names = [s["sceneName"] for s in sorted(
-        scene_list.get("scenes", []), key=lambda s: s["sceneIndex"], reverse=True)]
+    scene_names = [
+        s["sceneName"]
+        for s in sorted(scene_list.get("scenes", []), key=lambda s: s["sceneIndex"], reverse=True)
+    ]
     kinds = {i["inputName"]: i["inputKind"] for i in input_list.get("inputs", [])}
-    answers = _answers(hinted_inputs, hinted_scenes, results[len(head) + count:])
+    answers = _answers(hinted_inputs, hinted_scenes, results[len(head) + count :])
     missing_inputs = [n for n in kinds if n not in hinted_inputs]
     missing_scenes = [n for n in scene_names if n not in hinted_scenes]
     round_trips = 1
     if not complete:
-        answers.update(_answers(missing_inputs, missing_scenes, _unknown(missing_inputs,
-                                                                         missing_scenes)))
+        answers.update(
+            _answers(missing_inputs, missing_scenes, _unknown(missing_inputs, missing_scenes))
+        )
     elif missing_inputs or missing_scenes:
-        answers.update(_answers(missing_inputs, missing_scenes,
-                                client.batch(detail_requests(missing_inputs, missing_scenes))))
+        answers.update(
+            _answers(
+                missing_inputs,
+                missing_scenes,
+                client.batch(detail_requests(missing_inputs, missing_scenes)),
+            )
+        )
         round_trips = 2
-    details = [*(r for n in kinds for r in answers[("input", n)]),
-               *(r for n in scene_names for r in answers[("scene", n)])]
+    details = [
+        *(r for n in kinds for r in answers[("input", n)]),
+        *(r for n in scene_names for r in answers[("scene", n)]),
+    ]
     collection, item_ids = build_collection(
-        name=collections.get("currentSceneCollectionName", ""), kinds=kinds,
-        scene_names=scene_names, details=details, transition=transition,
+        name=collections.get("currentSceneCollectionName", ""),
+        kinds=kinds,
+        scene_names=scene_names,
+        details=details,
+        transition=transition,
         program=scene_list.get("currentProgramSceneName"),
     )
-    fixed = {t["transitionName"]: bool(t.get("transitionFixed"))
-             for t in transitions.get("transitions", [])}
-    return LiveState(collection, item_ids, round_trips, fixed), results[:len(head)]
+    fixed = {
+        t["transitionName"]: bool(t.get("transitionFixed"))
+        for t in transitions.get("transitions", [])
+    }
+    return LiveState(collection, item_ids, round_trips, fixed), results[: len(head)]
 
 
 def _unknown(inputs: list[str], scenes: list[str]) -> list[BatchResult]:
@@ -117,34 +143,45 @@ def _unknown(inputs: list[str], scenes: list[str]) -> list[BatchResult]:
     return [BatchResult(index=-1, request_type="", ok=False, code=0)] * count
 
 
-def _answers(inputs: list[str], scenes: list[str],
-             results: list[BatchResult]) -> dict[tuple[str, str], list[BatchResult]]:
+def _answers(
+    inputs: list[str], scenes: list[str], results: list[BatchResult]
+) -> dict[tuple[str, str], list[BatchResult]]:
     """Split the answers to detail_requests(inputs, scenes) per input and scene."""
     out, at = {}, 0
     per_input = 2 + len(AUDIO_REQUESTS)
     for name in inputs:
-        out[("input", name)] = results[at:at + per_input]
+        out[("input", name)] = results[at : at + per_input]
         at += per_input
     for name in scenes:
-        out[("scene", name)] = results[at:at + 2]
+        out[("scene", name)] = results[at : at + 2]
         at += 2
     return out
 
 
-def build_collection(*, name: str, kinds: dict[str, str], scene_names: list[str],
-                     details: list[BatchResult], transition: dict[str, Any],
-                     program: str | None) -> tuple[Collection, dict[str, list[int]]]:
+def build_collection(
+    *,
+    name: str,
+    kinds: dict[str, str],
+    scene_names: list[str],
+    details: list[BatchResult],
+    transition: dict[str, Any],
+    program: str | None,
+) -> tuple[Collection, dict[str, list[int]]]:
     """Assemble the model from the answers to detail_requests(kinds, scene_names)."""
     results = iter(details)
-    inputs = [_input(n, k, [next(results) for _ in range(2 + len(AUDIO_REQUESTS))])
-              for n, k in kinds.items()]
+    inputs = [
+        _input(n, k, [next(results) for _ in range(2 + len(AUDIO_REQUESTS))])
+        for n, k in kinds.items()
+    ]
     scenes, item_ids = [], {}
     for scene_name in scene_names:
         items_result, filters_result = next(results), next(results)
-        items = sorted(items_result.data.get("sceneItems", []),
-                       key=lambda i: i["sceneItemIndex"])
-        scenes.append(Scene(name=scene_name, items=[_item(i) for i in items],
-                            filters=_filters(filters_result)))
+        items = sorted(items_result.data.get("sceneItems", []), key=lambda i: i["sceneItemIndex"])
+        scenes.append(
+            Scene(
+                name=scene_name, items=[_item(i) for i in items], filters=_filters(filters_result)
+            )
+        )
         item_ids[scene_name] = [i["sceneItemId"] for i in items]
     collection = Collection(
         name=name or "Untitled",
@@ -160,7 +197,9 @@ def build_collection(*, name: str, kinds: dict[str, str], scene_names: list[str]
 def _input(name: str, kind: str, answers: list[BatchResult]) -> Input:
     settings, volume, mute, monitor, tracks, balance, sync, filters = answers
     data: dict[str, Any] = {
-        "name": name, "kind": unversioned_kind(kind), "versioned_kind": kind,
+        "name": name,
+        "kind": unversioned_kind(kind),
+        "versioned_kind": kind,
         "settings": settings.data.get("inputSettings", {}) if settings.ok else {},
         "filters": _filters(filters),
     }
@@ -168,8 +207,9 @@ def _input(name: str, kind: str, answers: list[BatchResult]) -> Input:
         data["volume"] = volume.data["inputVolumeMul"]
         data["muted"] = bool(mute.data.get("inputMuted"))
         data["monitoring"] = monitor.data.get("monitorType", "OBS_MONITORING_TYPE_NONE")
-        data["tracks"] = {t: bool(v) for t, v in tracks.data.get("inputAudioTracks", {}).items()
-                          if t in TRACKS}
+        data["tracks"] = {
+            t: bool(v) for t, v in tracks.data.get("inputAudioTracks", {}).items() if t in TRACKS
+        }
         data["balance"] = balance.data.get("inputAudioBalance", 0.5)
         data["sync_offset"] = int(sync.data.get("inputAudioSyncOffset", 0))
     return Input.model_validate(data)
@@ -179,14 +219,24 @@ def _filters(result: BatchResult) -> list[Filter]:
     if not result.ok:
         return []
     entries = sorted(result.data.get("filters", []), key=lambda f: f.get("filterIndex", 0))
-    return [Filter(name=f["filterName"], kind=f["filterKind"],
-                   enabled=bool(f.get("filterEnabled", True)),
-                   settings=f.get("filterSettings") or {}) for f in entries]
+    return [
+        Filter(
+            name=f["filterName"],
+            kind=f["filterKind"],
+            enabled=bool(f.get("filterEnabled", True)),
+            settings=f.get("filterSettings") or {},
+        )
+        for f in entries
+    ]
 
 
 def _item(data: dict[str, Any]) -> SceneItem:
     raw = data.get("sceneItemTransform", {})
     transform = {k: raw[k] for k in TRANSFORM_FIELDS if k in raw}
-    return SceneItem(source=data["sourceName"], enabled=bool(data.get("sceneItemEnabled", True)),
-                     locked=bool(data.get("sceneItemLocked", False)),
-                     transform=Transform.model_validate(transform), id=data["sceneItemId"])
+    return SceneItem(
+        source=data["sourceName"],
+        enabled=bool(data.get("sceneItemEnabled", True)),
+        locked=bool(data.get("sceneItemLocked", False)),
+        transform=Transform.model_validate(transform),
+        id=data["sceneItemId"],
+    )
