@@ -16,6 +16,7 @@ from streamkit.logs import setup_logging
 COMMAND_MODULES = (
     "streamkit.commands.obs",
     "streamkit.commands.show",
+    "streamkit.commands.health",
     "streamkit.commands.report",
     "streamkit.commands.workspace",
     "streamkit.commands.lint",

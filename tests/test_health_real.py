@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from streamkit.obs.alerts import AlertEvent, HealthMonitor, Level
+from streamkit.obs.alerts import AlertEvent, Level
 from streamkit.obs.client import ObsClient
-from streamkit.obs.degrade import DegradeEngine, DegradeInputs, SwitchScene
-from streamkit.obs.health import Metrics, Sample
+from streamkit.obs.degrade import SwitchScene
+from streamkit.obs.health import Metrics
 from streamkit.obs.health_settings import DegradeSettings
+from streamkit.obs.monitor import StreamMonitor
 from streamkit.report import summarize
 from streamkit.sessionlog import SessionLog, read_session_log
 from tests.realobs import start_obs
@@ -19,50 +20,28 @@ from tests.realobs import start_obs
 pytestmark = pytest.mark.real_obs
 
 
+FALLBACK = DegradeSettings.model_validate(
+    {"enabled": True,
+     "rules": [{"trigger": "reconnecting", "fallback_scene": "BRB", "restore_after_s": 3}]}
+)
+
+
 class Sampler:
-    """Polls OBS at 1 Hz into the monitor, the degrade rules and a session log."""
+    """Drives the library's StreamMonitor at 1 Hz and keeps what it reported."""
 
     def __init__(self, client: ObsClient, log: SessionLog) -> None:
-        self.client = client
-        self.log = log
-        self.monitor = HealthMonitor()
-        self.degrade = DegradeEngine(
-            DegradeSettings.model_validate(
-                {
-                    "enabled": True,
-                    "rules": [
-                        {"trigger": "reconnecting", "fallback_scene": "BRB", "restore_after_s": 3}
-                    ],
-                }
-            )
-        )
+        self.monitor = StreamMonitor(client, degrade=FALLBACK, log=log)
+        self.degrade = self.monitor.degrade
         self.metrics: list[Metrics] = []
         self.events: list[AlertEvent] = []
         self.switches: list[SwitchScene] = []
 
     def poll(self) -> Metrics:
         started = time.time()
-        sample = Sample(
-            started, self.client.request("GetStreamStatus"), self.client.request("GetStats")
-        )
-        update = self.monitor.feed(sample)
-        self.log.sample(update.metrics)
-        for event in update.events:
-            self.log.alert(event)
-        scene = self.client.request("GetCurrentProgramScene")["currentProgramSceneName"]
-        inputs = DegradeInputs(
-            t=started,
-            current_scene=scene,
-            reconnecting=update.metrics.reconnecting,
-            alert_levels=self.monitor.engine.levels(),
-        )
-        for action in self.degrade.decide(inputs):
-            self.log.action(action)
-            if isinstance(action, SwitchScene):
-                self.client.request("SetCurrentProgramScene", {"sceneName": action.scene})
-                self.switches.append(action)
+        update = self.monitor.sample_once()
         self.metrics.append(update.metrics)
-        self.events.extend(update.events)
+        self.events.extend(update.alerts)
+        self.switches += [a for a in update.actions if isinstance(a, SwitchScene)]
         time.sleep(max(0.0, 1.0 - (time.time() - started)))
         return update.metrics
 
@@ -98,8 +77,7 @@ def test_frozen_ingest_raises_alarm_within_3_s_and_recovery_is_clean(rtmp_server
                 first_drops = sampler.until(
                     lambda m: (m.dropped_frames or 0) > 0, 60, "dropped frames"
                 )
-                sampler.poll()
-                sampler.poll()
+                sampler.until(lambda m: m.reconnecting, 60, "OBS reconnecting")
                 rtmp_server.thaw()
                 sampler.until(
                     lambda m: m.live and not m.reconnecting and (m.bitrate or 0) > 0,
@@ -119,8 +97,8 @@ def test_frozen_ingest_raises_alarm_within_3_s_and_recovery_is_clean(rtmp_server
             assert value is None or 0.0 <= value <= 100.0
         assert m.bitrate is None or 0.0 <= m.bitrate < 100_000
         assert m.total_frames is None or 0 <= m.total_frames <= 60 * (m.interval_s or 0) + 5
-    if any(m.reconnecting for m in sampler.metrics):
-        assert [s.scene for s in sampler.switches] == ["BRB", scene]
+    assert [s.scene for s in sampler.switches] == ["BRB", scene]
+    assert sampler.switches[0].t - next(m.t for m in sampler.metrics if m.reconnecting) < 1.5
 
     summary = summarize(read_session_log(tmp_path / "event.jsonl"))
     assert summary.samples == len(sampler.metrics)

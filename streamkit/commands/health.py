@@ -1,0 +1,110 @@
+"""`streamkit health [--watch]`: stream health in the terminal, with alerts and fallback rules."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from streamkit.config import load_config
+
+COLUMNS = (  # metric, label, format
+    ("network_drops", "drops %", "{:.2f}"),
+    ("bitrate", "kbps", "{:.0f}"),
+    ("congestion", "congestion %", "{:.0f}"),
+    ("fps", "fps", "{:.1f}"),
+    ("cpu", "CPU %", "{:.0f}"),
+    ("encoder_lag", "encoder lag %", "{:.1f}"),
+    ("render_lag", "render lag %", "{:.1f}"),
+)
+STYLE = {"OK": "green", "WARN": "yellow", "ALARM": "bold white on red"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    health = sub.add_parser("health", help="stream health: drops, bitrate, congestion, fps, CPU")
+    health.add_argument("--watch", action="store_true",
+                        help="a live table until Ctrl+C (default: one reading)")
+    health.add_argument("--no-auto", action="store_true",
+                        help="never switch scenes automatically (degrade rules off)")
+    health.add_argument("--log", metavar="FILE",
+                        help="append samples, alerts and actions to this JSONL session log "
+                        "(default with --watch: health.session_log in the config)")
+    health.set_defaults(handler=cmd_health)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from streamkit.obs.client import client_from_config
+    from streamkit.obs.monitor import StreamMonitor
+    from streamkit.sessionlog import SessionLog, session_log_path
+
+    config = load_config(args.config)
+    path = args.log or (session_log_path(config.health.session_log, config.event or "stream",
+                                         time.time()) if args.watch else None)
+    log = SessionLog(path) if path else None
+    try:
+        with client_from_config(config, reconnect=args.watch) as client:
+            monitor = StreamMonitor(client, config.health, config.degrade, log=log)
+            if args.no_auto:
+                monitor.set_override(True)
+            if args.watch:
+                _watch(monitor, config.health.poll_interval_s, path)
+            else:
+                monitor.sample_once()
+                time.sleep(config.health.poll_interval_s)  # rates need two samples
+                print(_plain(monitor.sample_once()))
+    finally:
+        if log is not None:
+            log.close()
+    return 0
+
+
+def _plain(update) -> str:
+    rows = [("stream", "LIVE" if update.metrics.live else "offline")]
+    for metric, label, fmt in COLUMNS:
+        value = getattr(update.metrics, metric)
+        level = update.levels.get(metric)
+        text = "-" if value is None else fmt.format(value)
+        rows.append((label, f"{text}  {level.name if level else ''}".rstrip()))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+def _watch(monitor, interval: float, path) -> None:
+    from rich.console import Group
+    from rich.live import Live
+    from rich.text import Text
+
+    from streamkit.obs.errors import ObsError
+
+    history: list[str] = []
+    with Live(Text("waiting for the first reading..."), refresh_per_second=4) as live:
+        while True:
+            started = time.monotonic()
+            try:
+                update = monitor.sample_once()
+                for event in update.alerts:
+                    history.append(f"{time.strftime('%H:%M:%S')} {event.level.name} "
+                                   f"{event.message} — {event.suggested_action}")
+                for action in update.actions:
+                    history.append(f"{time.strftime('%H:%M:%S')} AUTO {action.message}")
+                live.update(Group(_table(update), Text("\n".join(history[-8:])),
+                                  Text(f"session log: {path}" if path else "", style="dim")))
+            except ObsError as exc:
+                live.update(Text(f"OBS: {exc.message} — retrying", style="bold red"))
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+
+
+def _table(update):
+    from rich.table import Table
+
+    table = Table(title="LIVE" if update.metrics.live else "offline", expand=False)
+    for _, label, _ in COLUMNS:
+        table.add_column(label, justify="right")
+    cells = []
+    for metric, _, fmt in COLUMNS:
+        value = getattr(update.metrics, metric)
+        level = update.levels.get(metric)
+        text = "-" if value is None else fmt.format(value)
+        cells.append(f"[{STYLE.get(level.name, '') if level else ''}]{text}[/]" if level
+                     else text)
+    table.add_row(*cells)
+    return table
