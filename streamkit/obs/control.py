@@ -10,6 +10,7 @@ from streamkit.obs.client import ObsClient, Request
 from streamkit.obs.errors import ObsError, ObsRequestFailed
 
 STUDIO_MODE_NOT_ACTIVE = 506
+RESOURCE_NOT_FOUND = 600
 OUTPUT_RUNNING = 500
 OUTPUT_NOT_RUNNING = 501
 
@@ -59,8 +60,10 @@ class ShowControl:
 
     def switch_scene(self, name: str) -> None:
         """Put `name` on program (live, or straight to program in studio mode)."""
-        self._known_scene(name)
-        self.client.request("SetCurrentProgramScene", {"sceneName": name})
+        try:
+            self.client.request("SetCurrentProgramScene", {"sceneName": name})
+        except ObsRequestFailed as exc:
+            raise self._unknown_scene(name, exc) from None
 
     def studio_mode(self, enabled: bool) -> None:
         self.client.request("SetStudioModeEnabled", {"studioModeEnabled": enabled})
@@ -69,7 +72,6 @@ class ShowControl:
         return bool(self.client.request("GetStudioModeEnabled").get("studioModeEnabled"))
 
     def set_preview(self, name: str) -> None:
-        self._known_scene(name)
         try:
             self.client.request("SetCurrentPreviewScene", {"sceneName": name})
         except ObsRequestFailed as exc:
@@ -78,7 +80,7 @@ class ShowControl:
                     "studio mode is off, so there is no preview",
                     hint="turn it on with `streamkit show studio on`",
                 ) from None
-            raise
+            raise self._unknown_scene(name, exc) from None
 
     def transition(self, name: str | None = None, duration_ms: int | None = None) -> None:
         """Studio mode: send preview to program, with the named transition and duration."""
@@ -112,10 +114,12 @@ class ShowControl:
         data = self.client.request("GetSceneTransitionList")
         return [t["transitionName"] for t in data.get("transitions", [])]
 
-    def _known_scene(self, name: str) -> None:
+    def _unknown_scene(self, name: str, exc: ObsRequestFailed) -> Exception:
+        """OBS's 600 for a scene name becomes the list of scenes there are (asked only then)."""
+        if exc.code != RESOURCE_NOT_FOUND:
+            return exc
         names = self.scenes().names
-        if name not in names:
-            raise UsageError(f"no scene named {name!r}", hint=f"scenes: {', '.join(names)}")
+        return UsageError(f"no scene named {name!r}", hint=f"scenes: {', '.join(names)}")
 
     # -- audio -----------------------------------------------------------------------------------
 
