@@ -19,7 +19,9 @@ COMMAND_MODULES = (
     "streamkit.commands.health",
     "streamkit.commands.report",
     "streamkit.commands.workspace",
+    "streamkit.commands.simulate",
     "streamkit.commands.lint",
+    "streamkit.commands.schedule",
 )
 
 EXIT_CODES_HELP = """exit codes:

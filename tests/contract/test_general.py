@@ -1,0 +1,207 @@
+"""Contract: GetVersion, GetStats, unknown requests, request-data errors, custom events."""
+
+from __future__ import annotations
+
+import obsws_python
+import pytest
+
+from tests.contract.conftest import Backend, RawClient, unique
+
+# Every request streamkit uses, with the obs-websocket version that introduced it.
+STREAMKIT_REQUESTS = {
+    "GetVersion": "5.0.0",
+    "GetStats": "5.0.0",
+    "GetSceneCollectionList": "5.0.0",
+    "SetCurrentSceneCollection": "5.0.0",
+    "CreateSceneCollection": "5.0.0",
+    "GetProfileList": "5.0.0",
+    "SetCurrentProfile": "5.0.0",
+    "CreateProfile": "5.0.0",
+    "RemoveProfile": "5.0.0",
+    "GetProfileParameter": "5.0.0",
+    "SetProfileParameter": "5.0.0",
+    "GetVideoSettings": "5.0.0",
+    "SetVideoSettings": "5.0.0",
+    "GetStreamServiceSettings": "5.0.0",
+    "SetStreamServiceSettings": "5.0.0",
+    "GetSceneList": "5.0.0",
+    "GetCurrentProgramScene": "5.0.0",
+    "SetCurrentProgramScene": "5.0.0",
+    "GetCurrentPreviewScene": "5.0.0",
+    "SetCurrentPreviewScene": "5.0.0",
+    "CreateScene": "5.0.0",
+    "RemoveScene": "5.0.0",
+    "SetSceneName": "5.0.0",
+    "GetStudioModeEnabled": "5.0.0",
+    "SetStudioModeEnabled": "5.0.0",
+    "TriggerStudioModeTransition": "5.0.0",
+    "GetSceneTransitionList": "5.0.0",
+    "GetCurrentSceneTransition": "5.0.0",
+    "SetCurrentSceneTransition": "5.0.0",
+    "SetCurrentSceneTransitionDuration": "5.0.0",
+    "GetInputList": "5.0.0",
+    "GetInputKindList": "5.0.0",
+    "CreateInput": "5.0.0",
+    "RemoveInput": "5.0.0",
+    "SetInputName": "5.0.0",
+    "GetInputSettings": "5.0.0",
+    "SetInputSettings": "5.0.0",
+    "GetInputDefaultSettings": "5.0.0",
+    "GetInputPropertiesListPropertyItems": "5.0.0",
+    "GetInputMute": "5.0.0",
+    "SetInputMute": "5.0.0",
+    "ToggleInputMute": "5.0.0",
+    "GetInputVolume": "5.0.0",
+    "SetInputVolume": "5.0.0",
+    "GetInputAudioMonitorType": "5.0.0",
+    "SetInputAudioMonitorType": "5.0.0",
+    "GetInputAudioTracks": "5.0.0",
+    "SetInputAudioTracks": "5.0.0",
+    "GetInputAudioBalance": "5.0.0",
+    "SetInputAudioBalance": "5.0.0",
+    "GetInputAudioSyncOffset": "5.0.0",
+    "GetSpecialInputs": "5.0.0",
+    "GetSceneItemList": "5.0.0",
+    "GetSceneItemId": "5.0.0",
+    "CreateSceneItem": "5.0.0",
+    "RemoveSceneItem": "5.0.0",
+    "GetSceneItemTransform": "5.0.0",
+    "SetSceneItemTransform": "5.0.0",
+    "GetSceneItemEnabled": "5.0.0",
+    "SetSceneItemEnabled": "5.0.0",
+    "GetSceneItemLocked": "5.0.0",
+    "SetSceneItemLocked": "5.0.0",
+    "GetSceneItemIndex": "5.0.0",
+    "SetSceneItemIndex": "5.0.0",
+    "GetSourceFilterList": "5.0.0",
+    "GetSourceFilter": "5.0.0",
+    "CreateSourceFilter": "5.0.0",
+    "RemoveSourceFilter": "5.0.0",
+    "SetSourceFilterSettings": "5.0.0",
+    "SetSourceFilterEnabled": "5.0.0",
+    "SetSourceFilterIndex": "5.0.0",
+    "GetSourceFilterKindList": "5.4.0",
+    "GetStreamStatus": "5.0.0",
+    "StartStream": "5.0.0",
+    "StopStream": "5.0.0",
+    "ToggleStream": "5.0.0",
+    "GetRecordStatus": "5.0.0",
+    "StartRecord": "5.0.0",
+    "StopRecord": "5.0.0",
+    "GetOutputList": "5.0.0",
+    "GetSourceActive": "5.0.0",
+    "GetSourceScreenshot": "5.0.0",
+    "Sleep": "5.0.0",
+    "BroadcastCustomEvent": "5.0.0",
+}
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("."))
+
+
+def test_get_version_lists_every_request_streamkit_uses(
+    obs_backend: Backend, raw: RawClient
+) -> None:
+    version = raw.call("GetVersion")
+    assert version["obsWebSocketVersion"] == obs_backend.version
+    assert version["rpcVersion"] == 1
+    assert "png" in version["supportedImageFormats"]
+    assert version["platform"] and version["platformDescription"]
+    expected = {
+        r
+        for r, since in STREAMKIT_REQUESTS.items()
+        if _version(since) <= _version(obs_backend.version)
+    }
+    assert expected <= set(version["availableRequests"])
+    for newer in ("GetSourceFilterKindList",):
+        if not obs_backend.at_least(STREAMKIT_REQUESTS[newer]):
+            assert newer not in version["availableRequests"]
+
+
+def test_get_stats_reports_every_field(raw: RawClient) -> None:
+    stats = raw.call("GetStats")
+    numbers = (
+        "cpuUsage",
+        "memoryUsage",
+        "availableDiskSpace",
+        "activeFps",
+        "averageFrameRenderTime",
+    )
+    counters = (
+        "renderSkippedFrames",
+        "renderTotalFrames",
+        "outputSkippedFrames",
+        "outputTotalFrames",
+        "webSocketSessionIncomingMessages",
+        "webSocketSessionOutgoingMessages",
+    )
+    assert set(stats) == set(numbers) | set(counters)
+    assert all(isinstance(stats[k], int | float) and stats[k] >= 0 for k in numbers)
+    assert all(isinstance(stats[k], int) and stats[k] >= 0 for k in counters)
+    assert stats["webSocketSessionIncomingMessages"] == 2  # Identify, GetStats
+    assert stats["webSocketSessionOutgoingMessages"] == 2  # Hello, Identified
+
+
+def test_unknown_request_type_is_204(raw: RawClient) -> None:
+    response = raw.request("GetTheMoon")
+    assert response["requestType"] == "GetTheMoon"
+    assert response["requestStatus"] == {
+        "result": False,
+        "code": 204,
+        "comment": "Your request type is not valid.",
+    }
+    assert "responseData" not in response
+
+
+def test_missing_request_data_is_301(raw: RawClient) -> None:
+    response = raw.request("GetInputSettings")
+    assert response["requestStatus"] == {
+        "result": False,
+        "code": 301,
+        "comment": "Your request data is missing or invalid (non-object)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "comment"),
+    [
+        ({}, 300, "Your request is missing the `sceneName` field."),
+        ({"sceneName": 5}, 401, "The field value of `sceneName` must be a string."),
+        ({"sceneName": ""}, 403, "The field value of `sceneName` must not be empty."),
+    ],
+)
+def test_field_validation_codes_and_wording(
+    raw: RawClient, data: dict, code: int, comment: str
+) -> None:
+    assert raw.request("CreateScene", data)["requestStatus"] == {
+        "result": False,
+        "code": code,
+        "comment": comment,
+    }
+
+
+def test_broadcast_custom_event_reaches_subscribed_clients(
+    obs_backend: Backend, raw: RawClient
+) -> None:
+    with obs_backend.raw(1) as listener, obs_backend.raw(4) as deaf:
+        raw.call("BroadcastCustomEvent", {"eventData": {"cue": "lower-third", "n": 3}})
+        assert listener.wait_event("CustomEvent") == {"cue": "lower-third", "n": 3}
+        assert not [e for e in deaf.drain(0.3) if e["eventType"] == "CustomEvent"]
+    missing = raw.request("BroadcastCustomEvent", {})
+    assert missing["requestStatus"]["code"] == 300
+
+
+def test_obsws_python_req_client(obs_backend: Backend) -> None:
+    client = obs_backend.client()
+    try:
+        assert client.get_version().obs_web_socket_version == obs_backend.version
+        scenes = client.get_scene_list()
+        assert scenes.current_program_scene_name in [s["sceneName"] for s in scenes.scenes]
+        name = unique("missing")
+        with pytest.raises(obsws_python.error.OBSSDKRequestError) as failure:
+            client.get_input_settings(name)
+        assert failure.value.code == 600
+        assert f"No source was found by the name of `{name}`." in str(failure.value)
+    finally:
+        client.disconnect()
