@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from streamkit.aws.schedule_settings import CalendarSettings, ScheduleSettings
 from streamkit.aws.settings import WorkspaceSettings
 from streamkit.config_base import Section
 from streamkit.errors import ConfigError
@@ -45,6 +46,8 @@ class Config(Section):
     health: HealthSettings = Field(default_factory=HealthSettings)
     degrade: DegradeSettings = Field(default_factory=DegradeSettings)
     workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     variables: dict[str, str] = Field(
         default_factory=dict, description="values for ${NAME} in scene collections"
     )

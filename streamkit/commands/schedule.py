@@ -1,0 +1,306 @@
+"""`streamkit schedule ...`: start the WorkSpace before each event and stop it after."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from streamkit.config import load_config
+from streamkit.errors import ConfigError, UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sched = sub.add_parser("schedule", help="start/stop the WorkSpace around calendar events")
+    cmds = sched.add_subparsers(dest="schedule_command", metavar="SUBCOMMAND", required=True)
+
+    p = cmds.add_parser("plan", help="the coming start and stop actions, local time and UTC")
+    _add_from(p)
+    p.add_argument("--days", type=int, help="how far ahead (default: schedule.horizon_days)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(handler=cmd_plan)
+
+    p = cmds.add_parser("run", help="run the actions on this machine (APScheduler, SQLite)")
+    p.add_argument(
+        "--once", action="store_true", help="perform what is due now, then exit (for cron)"
+    )
+    p.set_defaults(handler=cmd_run)
+
+    p = cmds.add_parser("deploy", help="sync EventBridge Scheduler with the calendar")
+    _add_from(p)
+    p.set_defaults(handler=cmd_deploy)
+
+    p = cmds.add_parser("diff", help="what deploy would change (exit 1 when out of sync)")
+    _add_from(p)
+    p.set_defaults(handler=cmd_diff)
+
+    p = cmds.add_parser("list", help="local jobs and deployed schedules")
+    p.add_argument("--local", action="store_true", help="only the local runner's jobs")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(handler=cmd_list)
+
+
+def _add_from(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="since",
+        metavar="TIME",
+        help="plan as if it were TIME (ISO, e.g. 2026-03-20T00:00Z; default: now)",
+    )
+
+
+# -- plan ----------------------------------------------------------------------------------
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from streamkit.aws.schedule import plan
+
+    if args.days is not None and args.days < 1:
+        raise UsageError("--days must be at least 1")
+    config = load_config(args.config)
+    now = _since(args)
+    horizon = timedelta(days=args.days) if args.days else config.schedule.horizon
+    actions = [a for a in plan(config.calendar.to_calendar(), now, now + horizon) if a.at >= now]
+    if args.json:
+        print(json.dumps([_action_json(a) for a in actions], indent=2))
+        return 0
+    if not actions:
+        print(f"no actions in the next {horizon.days} days (calendar: {_count(config)})")
+        return 0
+    rows = [_action_row(a) for a in actions]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]))
+    notes = (n for a in actions for o in a.occurrences if (n := o.clock_change_note()))
+    for note in dict.fromkeys(notes):
+        print(f"note: {note}")
+    return 0
+
+
+def _action_row(action: Any) -> tuple[str, ...]:
+    local = action.local_at
+    return (
+        f"{action.at:%Y-%m-%d %H:%M} UTC",
+        f"{local:%a %Y-%m-%d %H:%M %Z}",
+        str(local.tzinfo),
+        action.kind,
+        action.key,
+        action.titles,
+    )
+
+
+def _action_json(action: Any) -> dict[str, Any]:
+    return {
+        "key": action.key,
+        "action": action.kind,
+        "utc": action.at.isoformat(),
+        "local": action.local_at.isoformat(),
+        "timezone": str(action.local_at.tzinfo),
+        "may_run_late_minutes": (
+            None if action.grace is None else int(action.grace.total_seconds() // 60)
+        ),
+        "events": [o.key for o in action.occurrences],
+    }
+
+
+def _count(config: Any) -> str:
+    n = len(config.calendar.events)
+    return f"{n} event{'s' if n != 1 else ''}"
+
+
+# -- run -----------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from streamkit.aws.schedule import LocalScheduler, read_jobs
+
+    config = load_config(args.config)
+    runner = _runner(args, config)
+    logging.getLogger("streamkit.aws.schedule").setLevel(logging.INFO)
+    if args.once:
+        records = runner.run_due()
+        for record in records:
+            print(f"{record.kind} {record.key}: {record.state} - {record.detail}")
+        if not records:
+            print("nothing due")
+        return 0 if all(r.state == "done" for r in records) else 6
+    driver = LocalScheduler(runner, _jobstore(config))
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    driver.start()
+    jobs = read_jobs(_jobstore(config))
+    print(f"running {len(jobs)} job(s) from {_jobstore(config)}; Ctrl-C to stop", flush=True)
+    try:
+        stop.wait()
+    finally:
+        driver.shutdown(wait=False)
+    print("stopped; the jobs stay stored and resume at the next `schedule run`")
+    return 0
+
+
+def _runner(args: argparse.Namespace, config: Any) -> Any:
+    from streamkit.aws.interlock import obs_live_check
+    from streamkit.aws.schedule import AwsWorkspace, Ledger, RetryPolicy, Runner
+
+    runner_settings = config.schedule.runner
+    return Runner(
+        config.calendar.to_calendar(),
+        AwsWorkspace(_manager(config), obs_live_check(config)),
+        Ledger(_jobstore(config)),
+        policy=RetryPolicy(runner_settings.stop_retry_every, runner_settings.stop_retry_limit),
+        horizon=config.schedule.horizon,
+    )
+
+
+def _jobstore(config: Any) -> Any:
+    return config.schedule.runner.jobstore.expanduser()
+
+
+def _manager(config: Any) -> Any:
+    from streamkit.aws.session import make_client
+    from streamkit.aws.workspaces import WorkspaceManager
+
+    settings = config.workspace
+    return WorkspaceManager(make_client("workspaces", settings.region), settings)
+
+
+# -- deploy / diff -------------------------------------------------------------------------
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from streamkit.aws.eventbridge import deploy
+
+    config = load_config(args.config)
+    group, wanted = _cloud(args, config)
+    changes = deploy(group, wanted, config.calendar.name)
+    for change in changes:
+        print(change.describe())
+    print(
+        f"{group.name}: {len(wanted)} schedule(s) in sync"
+        + (f" after {len(changes)} change(s)" if changes else ", nothing to change")
+    )
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from streamkit.aws.eventbridge import diff
+
+    config = load_config(args.config)
+    group, wanted = _cloud(args, config)
+    changes = diff(wanted, group.schedules())
+    for change in changes:
+        print(change.describe())
+    if not changes:
+        print(f"{group.name}: in sync ({len(wanted)} schedule(s))")
+    return 1 if changes else 0
+
+
+def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
+    from streamkit.aws.eventbridge import desired
+    from streamkit.aws.schedule import plan
+
+    bridge = config.schedule.eventbridge
+    if not bridge.role_arn:
+        raise ConfigError(
+            "schedule.eventbridge.role_arn is not set: EventBridge Scheduler needs a role "
+            "allowed to call workspaces:StartWorkspaces/StopWorkspaces",
+            hint="deploy infra/ and copy the scheduler role's ARN into streamkit.yaml",
+        )
+    now = _since(args)
+    actions = plan(config.calendar.to_calendar(), now, now + config.schedule.horizon)
+    workspace_id = _manager(config).require().workspace_id
+    hold = bridge.hold_autostop and config.workspace.running_mode == "AUTO_STOP"
+    wanted = desired(
+        actions,
+        workspace_id,
+        bridge.role_arn,
+        now,
+        retry_attempts=bridge.retry_attempts,
+        restore_minutes=config.workspace.auto_stop_timeout_minutes if hold else None,
+    )
+    return _group(config), wanted
+
+
+def _group(config: Any) -> Any:
+    from streamkit.aws.eventbridge import ScheduleGroup
+    from streamkit.aws.session import make_client
+
+    name = config.schedule.eventbridge.group or f"streamkit-{config.calendar.name}"
+    return ScheduleGroup(make_client("scheduler", config.workspace.region), name)
+
+
+# -- list ----------------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from streamkit.aws.schedule import Ledger, read_jobs
+
+    config = load_config(args.config)
+    path = _jobstore(config)
+    jobs = read_jobs(path)
+    records = sorted(
+        (Ledger(path).records() if path.is_file() else {}).values(), key=lambda r: r.last_attempt
+    )
+    cloud = None if args.local else _group(config)
+    if args.json:
+        deployed = cloud.schedules() if cloud else []
+        data = {"local_jobs": jobs, "local_outcomes": records, "deployed": deployed}
+        print(json.dumps(_plain(data), indent=2))
+        return 0
+    print(f"local jobs ({path}):")
+    for job in jobs:
+        late = "any time" if job.grace_seconds is None else f"{job.grace_seconds // 60} min"
+        when = f"{job.run_date.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if job.run_date else "paused"
+        print(f"  {when}  {job.id}  (may run late by {late})")
+    if not jobs:
+        print("  none (start them with `streamkit schedule run`)")
+    if records:
+        print("last outcomes:")
+    for record in records[-10:]:
+        print(
+            f"  {record.last_attempt:%Y-%m-%d %H:%M} UTC  {record.key}  {record.state}"
+            f"  {record.detail}"
+        )
+    if cloud:
+        print(f"deployed ({cloud.name}):", flush=True)
+        deployed = cloud.schedules()
+        for schedule in deployed:
+            print(f"  {schedule.when()}  {schedule.name}  {schedule.operation}")
+        if not deployed:
+            print("  none (create them with `streamkit schedule deploy`)")
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, lists and datetimes as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _since(args: argparse.Namespace) -> datetime:
+    text = getattr(args, "since", None)
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--from {text!r}: expected an ISO time such as 2026-03-20T00:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        raise UsageError(f"--from {text!r}: give a zone or offset, e.g. 2026-03-20T00:00+01:00")
+    return moment.astimezone(UTC)
