@@ -55,7 +55,7 @@ def obs_live_check(config: Any) -> ObsLiveCheck:
     def is_live() -> bool:
         from streamkit.obs.client import connect_from_config
 
-        with connect_from_config(config, reconnect=False) as client:
+        with connect_from_config(config, reconnect=False, subscriptions=0) as client:
             return bool(client.request("GetStreamStatus").get("outputActive"))
 
     return is_live

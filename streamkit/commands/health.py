@@ -41,7 +41,7 @@ def cmd_health(args: argparse.Namespace) -> int:
                                          time.time()) if args.watch else None)
     log = SessionLog(path) if path else None
     try:
-        with client_from_config(config, reconnect=args.watch) as client:
+        with client_from_config(config, reconnect=args.watch, subscriptions=0) as client:
             monitor = StreamMonitor(client, config.health, config.degrade, log=log)
             if args.no_auto:
                 monitor.set_override(True)

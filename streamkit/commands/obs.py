@@ -27,7 +27,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from streamkit.obs.status import fetch_status
 
     config = load_config(args.config)
-    with client_from_config(config, reconnect=False) as client:
+    with client_from_config(config, reconnect=False, subscriptions=0) as client:
         status = fetch_status(client)
     if args.json:
         print(json.dumps(status.to_dict(), indent=2))
@@ -96,7 +96,7 @@ def cmd_profile_import(args: argparse.Namespace) -> int:
     files = read_profile(folder)
     key = config.obs.stream_key.resolve() if config.obs.stream_key else None
     REDACT.add(key)
-    with client_from_config(config, reconnect=False) as client:
+    with client_from_config(config, reconnect=False, subscriptions=0) as client:
         plan = plan_profile(client, files, key)
         for line in plan.describe():
             print(line)
@@ -116,7 +116,7 @@ def cmd_profile_export(args: argparse.Namespace) -> int:
     from streamkit.obs.profile import export_profile
 
     config = load_config(args.config)
-    with client_from_config(config, reconnect=False) as client:
+    with client_from_config(config, reconnect=False, subscriptions=0) as client:
         files = export_profile(client, args.output)
     print(f"wrote profile {files.name!r} to {args.output} (basic.ini, service.json; no stream key)")
     return 0
@@ -176,7 +176,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     desired = _desired(args, config)
-    with client_from_config(config, reconnect=False) as client:
+    with client_from_config(config, reconnect=False, subscriptions=0) as client:
         plan, _, _ = Importer(client, desired, prune=args.prune,
                               skip_unavailable=args.skip_unavailable).plan(switch=False)
     if args.json:
@@ -191,7 +191,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     desired = _desired(args, config)
-    with client_from_config(config, reconnect=False) as client:
+    with client_from_config(config, reconnect=False, subscriptions=0) as client:
         if args.install:
             return _install(client, desired, args)
         return _import(client, desired, args)
@@ -248,7 +248,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from streamkit.obs.export import export_collection
 
     config = load_config(args.config)
-    with client_from_config(config, reconnect=False) as client:
+    with client_from_config(config, reconnect=False, subscriptions=0) as client:
         collection = export_collection(client, args.output, args.collection)
     print(f"wrote collection {collection.name!r} to {args.output} "
           f"({len(collection.scenes)} scenes, {len(collection.inputs)} inputs; secrets removed)")

@@ -97,7 +97,7 @@ def _with_client(func: Handler) -> Callable[[argparse.Namespace], int]:
         from streamkit.obs.client import client_from_config
 
         config = load_config(args.config)
-        with client_from_config(config, reconnect=False) as client:
+        with client_from_config(config, reconnect=False, subscriptions=0) as client:
             return int(func(client, config, args) or 0)
 
     return handler

@@ -116,7 +116,11 @@ class ObsClient:
         self._backoff = (backoff_start, backoff_cap)
         self._max_attempts = max_attempts
         self._heartbeat = heartbeat
+        # Requests and events travel on separate connections: OBS (websocketpp, Nagle on) holds
+        # a response behind an unacknowledged event on the same socket for up to the peer's
+        # delayed-ACK time (40 ms on Linux). With no subscriptions there is no events link.
         self._link: Link | None = None
+        self._events: Link | None = None
         self._state = StateChange(ConnectionState.CLOSED)
         self._state_listeners: list[StateListener] = []
         self._event_listeners: list[EventListener] = []
@@ -172,28 +176,47 @@ class ObsClient:
         """Disconnect and stop reconnecting."""
         self._closing = True
         self._wake.set()
-        with self._lock:
-            link, self._link = self._link, None
-        if link is not None:
-            link.close()
+        self._drop_links()
         if self._supervisor is not None and self._supervisor is not threading.current_thread():
             self._supervisor.join(timeout=3)
         self._supervisor = None
         self._set_state(StateChange(ConnectionState.CLOSED))
 
-    def _open_link(self) -> None:
-        link = Link(
+    def _new_link(self, subscriptions: int) -> Link:
+        return Link(
             self.host,
             self.port,
             self._password.value,
             timeout=self.timeout,
-            subscriptions=self._subscriptions,
+            subscriptions=subscriptions,
             on_event=self._emit_event,
             on_lost=self._on_lost,
         )
+
+    def _open_link(self) -> None:
+        """Open the requests link and, when subscribed to anything, the events link."""
+        self._drop_links()
+        link = self._new_link(0)
+        try:
+            events = self._new_link(self._subscriptions) if self._subscriptions else None
+        except ObsError:
+            link.close()
+            raise
         with self._lock:
-            self._link = link
+            self._link, self._events = link, events
         self._set_state(StateChange(ConnectionState.CONNECTED))
+
+    def _drop_links(self) -> None:
+        with self._lock:
+            links, self._link, self._events = (self._link, self._events), None, None
+        for link in links:
+            if link is not None:
+                link.close()
+
+    def _links_alive(self) -> bool:
+        link, events = self._link, self._events
+        alive = link is not None and link.alive
+        return alive and (events is None or events.alive)
 
     def _on_lost(self, reason: str) -> None:
         if self._closing:
@@ -210,7 +233,7 @@ class ObsClient:
             if self._closing:
                 return
             link = self._link
-            if link is not None and link.alive:
+            if link is not None and self._links_alive():
                 self._probe(link)
                 continue
             if not self._reconnect_with_backoff():
@@ -291,7 +314,7 @@ class ObsClient:
 
     def _live_link(self) -> Link:
         link = self._link
-        if link is None or not link.alive or self.state is not ConnectionState.CONNECTED:
+        if link is None or not self._links_alive() or self.state is not ConnectionState.CONNECTED:
             if self.state is ConnectionState.RECONNECTING:
                 raise ObsUnreachable(
                     f"OBS at {self.host}:{self.port} is not connected right now (reconnecting)",
@@ -340,9 +363,13 @@ class ObsClient:
     def set_subscriptions(self, subscriptions: int) -> None:
         """Change which event categories arrive (Reidentify); kept across reconnects."""
         self._subscriptions = int(subscriptions)
-        link = self._link
-        if link is not None and link.alive:
-            link.send(OP_REIDENTIFY, {"eventSubscriptions": self._subscriptions})
+        events = self._events
+        if events is not None and events.alive:
+            events.send(OP_REIDENTIFY, {"eventSubscriptions": self._subscriptions})
+        elif events is None and self._subscriptions and self.connected:
+            opened = self._new_link(self._subscriptions)
+            with self._lock:
+                self._events = opened
 
     @property
     def subscriptions(self) -> int:

@@ -83,7 +83,8 @@ def preflight(
 class ImportReport:
     plan: Plan
     applied: int = 0
-    round_trips: int = 0
+    round_trips: int = 0  # preflight, reads, the two apply batches, one verification read
+    settle_polls: int = 0  # extra reads while OBS finishes a transition or a removal
     created_collection: bool = False
     unavailable: list[Unavailable] = field(default_factory=list)
 
@@ -190,21 +191,28 @@ class Importer:
         return report
 
     def _verify(self, plan: Plan, report: ImportReport) -> Plan:
-        """Read back and plan again: nothing should be left. A program-scene switch goes
-        through OBS's transition, so it is given the transition's time to land."""
+        """Read back and plan again: nothing should be left. OBS applies a program-scene
+        switch after its transition and removals a moment after answering: those get a
+        little time to land."""
         deadline = time.monotonic() + self.desired.transition_duration / 1000 + 2
+        removed = [(r.request_type, r.data or {}) for r in (s.request for s in plan.second)
+                   if r.request_type in ("RemoveScene", "RemoveInput")]
+        first = True
         while True:
             again, _ = read_live(self.client, **self._names())
-            self.round_trips += again.round_trips
-            leftover = plan_changes(
-                self.desired,
-                again,
-                prune=self.prune,
-                kinds=_kinds_of(plan, self.desired),
-                skip=[u.input for u in report.unavailable],
-            )
-            settling = [c for c in leftover.changes if c.target != "program scene"]
-            if settling or leftover.empty or time.monotonic() > deadline:
+            if first:
+                self.round_trips += again.round_trips
+            else:
+                report.settle_polls += again.round_trips
+            first = False
+            leftover = plan_changes(self.desired, again, prune=self.prune,
+                                    kinds=_kinds_of(plan, self.desired),
+                                    skip=[u.input for u in report.unavailable])
+            lingering = _lingering(removed, again.collection)
+            settling = lingering or any(c.target == "program scene" for c in leftover.changes)
+            lasting = [c for c in leftover.changes if c.target != "program scene"]
+            if not settling or lasting or time.monotonic() > deadline:
+                leftover.changes += [Change("remove", t, "still there") for t in lingering]
                 return leftover
             time.sleep(0.1)
 
@@ -250,6 +258,17 @@ class Importer:
             "scenes": [s.name for s in self.desired.scenes],
             "complete": False,
         }
+
+
+def _lingering(removed: list[tuple[str, dict]], live: Collection) -> list[str]:
+    """Scenes and inputs the import removed that OBS still shows."""
+    out = []
+    for request_type, data in removed:
+        if request_type == "RemoveScene" and live.scene(data["sceneName"]):
+            out.append(f"scene {data['sceneName']!r}")
+        if request_type == "RemoveInput" and live.input(data["inputName"]):
+            out.append(f"input {data['inputName']!r}")
+    return out
 
 
 def _with_id(step: Step, ids: dict[Slot, int]) -> Step:

@@ -1,0 +1,130 @@
+"""Shared benchmark helpers: OBS backends to measure against, and a latency-adding proxy."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+@dataclass
+class Backend:
+    name: str
+    host: str
+    port: int
+    password: str
+
+
+@contextlib.contextmanager
+def real_obs() -> Iterator[Backend | None]:
+    """A headless OBS from the test bed, or None where it cannot run."""
+    from tests.realobs import ObsProcess, TestBedUnavailable
+
+    obs = ObsProcess()
+    try:
+        obs.start()
+    except TestBedUnavailable as exc:
+        print(f"(real OBS unavailable: {str(exc).splitlines()[0]})")
+        obs.cleanup()
+        yield None
+        return
+    try:
+        yield Backend("real OBS", obs.host, obs.port, obs.password)
+    finally:
+        obs.cleanup()
+
+
+@contextlib.contextmanager
+def simulator() -> Iterator[Backend]:
+    from streamkit.obs.simulator import SimulatorThread
+
+    with SimulatorThread(password="bench-password") as sim:
+        yield Backend("simulator", sim.host, sim.port, "bench-password")
+
+
+class LatencyProxy:
+    """TCP proxy on loopback adding `delay` seconds each way (2 x delay per round trip)."""
+
+    def __init__(self, target_port: int, delay: float) -> None:
+        self.target_port, self.delay = target_port, delay
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> LatencyProxy:
+        self._thread.start()
+        self._ready.wait(5)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        async def shutdown() -> None:
+            self._server.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._handle, "127.0.0.1", 0))
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        try:
+            await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        except (asyncio.CancelledError, ConnectionError):
+            writer.close()
+            up_writer.close()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Forward chunks in order, each released `delay` after it arrived."""
+        queue: asyncio.Queue = asyncio.Queue()
+
+        async def release() -> None:
+            while (item := await queue.get()) is not None:
+                due, data = item
+                await asyncio.sleep(max(0.0, due - self._loop.time()))
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+
+        sender = asyncio.ensure_future(release())
+        try:
+            while data := await reader.read(65536):
+                queue.put_nowait((self._loop.time() + self.delay, data))
+        except ConnectionError:
+            pass
+        queue.put_nowait(None)
+        await sender
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+    line = lambda cells: "  ".join(str(c).rjust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
