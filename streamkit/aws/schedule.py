@@ -229,9 +229,15 @@ class WorkspaceControl(Protocol):
 class AwsWorkspace:
     """WorkspaceControl over streamkit.aws.workspaces, with the stop interlock and the hold."""
 
-    def __init__(self, manager: Any, obs_live: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        manager: Any,
+        obs_live: Callable[[], bool] | None = None,
+        after_start: Callable[[], str] | None = None,
+    ) -> None:
         self.manager = manager
         self.obs_live = obs_live
+        self.after_start = after_start  # e.g. import the OBS setup once OBS answers
 
     def start(self, until: datetime) -> str:
         from streamkit.aws.hold import hold
@@ -241,10 +247,11 @@ class AwsWorkspace:
         self.manager.wait_for(info.workspace_id, "AVAILABLE")
         _, held, minutes = hold(self.manager, until)
         verb = "started" if asked else f"was already {info.state}"
-        return (
+        done = (
             f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
             f"{until:%Y-%m-%d %H:%M} UTC (then back to {held.restore_minutes})"
         )
+        return f"{done}; {self.after_start()}" if self.after_start else done
 
     def stop(self) -> str:
         from streamkit.aws.hold import release

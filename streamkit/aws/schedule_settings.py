@@ -186,6 +186,13 @@ class RunnerSettings(Section):
         default=timedelta(minutes=10), description="retry a refused stop this often"
     )
     stop_retry_limit: int = Field(default=12, ge=0, le=1000, description="then give up loudly")
+    import_at_start: bool = Field(
+        default=False,
+        description="once OBS answers after a start, import obs.profile and obs.collection",
+    )
+    obs_wait: Duration = Field(
+        default=timedelta(minutes=20), description="how long to wait for OBS after a start"
+    )
 
     @field_validator("stop_retry_every")
     @classmethod

@@ -152,9 +152,14 @@ def _runner(args: argparse.Namespace, config: Any) -> Any:
     from streamkit.aws.schedule import AwsWorkspace, Ledger, RetryPolicy, Runner
 
     runner_settings = config.schedule.runner
+    after_start = None
+    if runner_settings.import_at_start and (config.obs.profile or config.obs.collection):
+        from streamkit.obs.setup import setup_step
+
+        after_start = setup_step(config, runner_settings.obs_wait.total_seconds())
     return Runner(
         config.calendar.to_calendar(),
-        AwsWorkspace(_manager(config), obs_live_check(config)),
+        AwsWorkspace(_manager(config), obs_live_check(config), after_start),
         Ledger(_jobstore(config)),
         policy=RetryPolicy(runner_settings.stop_retry_every, runner_settings.stop_retry_limit),
         horizon=config.schedule.horizon,
