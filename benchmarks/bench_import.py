@@ -23,14 +23,24 @@ def big_collection(name: str, scenes: int = 30, per_scene: int = 5) -> Collectio
         items = []
         for i in range(per_scene):
             input_name = f"Color {s:02d}-{i}"
-            inputs.append({"name": input_name, "kind": "color_source",
-                           "settings": {"color": 0xFF000000 + s * 4096 + i * 64,
-                                        "width": 320, "height": 180}})
-            items.append({"source": input_name,
-                          "transform": {"positionX": 100.0 * i, "positionY": 60.0 * i}})
+            inputs.append(
+                {
+                    "name": input_name,
+                    "kind": "color_source",
+                    "settings": {
+                        "color": 0xFF000000 + s * 4096 + i * 64,
+                        "width": 320,
+                        "height": 180,
+                    },
+                }
+            )
+            items.append(
+                {"source": input_name, "transform": {"positionX": 100.0 * i, "positionY": 60.0 * i}}
+            )
         scene_list.append({"name": f"Scene {s:02d}", "items": items})
-    return Collection.model_validate({"name": name, "inputs": inputs, "scenes": scene_list,
-                                      "current_scene": "Scene 00"})
+    return Collection.model_validate(
+        {"name": name, "inputs": inputs, "scenes": scene_list, "current_scene": "Scene 00"}
+    )
 
 
 class OneAtATime(ObsClient):
@@ -88,11 +98,32 @@ def main() -> None:
                     port = proxy.port
                     b_trips, b_time = measure(backend, port, ObsClient, f"b{delay_ms}", 1)
                     s_trips, s_time = measure(backend, port, OneAtATime, f"s{delay_ms}", 1)
-                rows.append([backend.name, f"{delay_ms} ms", b_trips, f"{b_time:.2f}",
-                             s_trips, f"{s_time:.2f}", f"{s_time / b_time:.1f}x"])
+                rows.append(
+                    [
+                        backend.name,
+                        f"{delay_ms} ms",
+                        b_trips,
+                        f"{b_time:.2f}",
+                        s_trips,
+                        f"{s_time:.2f}",
+                        f"{s_time / b_time:.1f}x",
+                    ]
+                )
     print("Import of 30 scenes / 150 inputs into a new collection (incl. verification)")
-    print(table(["backend", "added RTT", "batched trips", "batched s", "sequential trips",
-                 "sequential s", "speed-up"], rows))
+    print(
+        table(
+            [
+                "backend",
+                "added RTT",
+                "batched trips",
+                "batched s",
+                "sequential trips",
+                "sequential s",
+                "speed-up",
+            ],
+            rows,
+        )
+    )
 
 
 if __name__ == "__main__":

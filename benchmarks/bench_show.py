@@ -33,26 +33,28 @@ def prepare(backend: Backend) -> None:
 def ours(backend: Backend, switches: int) -> list[float]:
     arrived = threading.Event()
     with ObsClient(backend.host, backend.port, backend.password) as client:
-        client.on_event(lambda kind, data: arrived.set()
-                        if kind == "CurrentProgramSceneChanged" else None)
+        client.on_event(
+            lambda kind, data: arrived.set() if kind == "CurrentProgramSceneChanged" else None
+        )
         control = ShowControl(client)
         return [_switch(lambda n: control.switch_scene(n), arrived, i) for i in range(switches)]
 
 
 def raw(backend: Backend, switches: int) -> list[float]:
     arrived = threading.Event()
-    requests = obsws_python.ReqClient(host=backend.host, port=backend.port,
-                                      password=backend.password, timeout=5)
-    events = obsws_python.EventClient(host=backend.host, port=backend.port,
-                                      password=backend.password)
+    requests = obsws_python.ReqClient(
+        host=backend.host, port=backend.port, password=backend.password, timeout=5
+    )
+    events = obsws_python.EventClient(
+        host=backend.host, port=backend.port, password=backend.password
+    )
 
     def on_current_program_scene_changed(data: object) -> None:
         arrived.set()
 
     events.callback.register(on_current_program_scene_changed)
     try:
-        return [_switch(requests.set_current_program_scene, arrived, i)
-                for i in range(switches)]
+        return [_switch(requests.set_current_program_scene, arrived, i) for i in range(switches)]
     finally:
         events.disconnect()
         requests.disconnect()
@@ -96,12 +98,20 @@ def main() -> None:
             ours_ms, raw_ms = ours(backend, args.switches), raw(backend, args.switches)
             p50 = (percentile(ours_ms, 50), percentile(raw_ms, 50))
             p99 = (percentile(ours_ms, 99), percentile(raw_ms, 99))
-            rows.append([backend.name, f"{p50[0]:.2f}", f"{p50[1]:.2f}", f"{p50[0] / p50[1]:.2f}",
-                         f"{p99[0]:.2f}", f"{p99[1]:.2f}", f"{p99[0] / p99[1]:.2f}"])
+            rows.append(
+                [
+                    backend.name,
+                    f"{p50[0]:.2f}",
+                    f"{p50[1]:.2f}",
+                    f"{p50[0] / p50[1]:.2f}",
+                    f"{p99[0]:.2f}",
+                    f"{p99[1]:.2f}",
+                    f"{p99[0] / p99[1]:.2f}",
+                ]
+            )
             cpu_rows.append([backend.name, f"{health_cpu(backend, 100) * 1e6:.0f}"])
     print(f"Scene switch to CurrentProgramSceneChanged, {args.switches} switches (ms)")
-    print(table(["backend", "p50 ours", "p50 raw", "ratio", "p99 ours", "p99 raw", "ratio"],
-                rows))
+    print(table(["backend", "p50 ours", "p50 raw", "ratio", "p99 ours", "p99 raw", "ratio"], rows))
     print("\nCPU per live health sample (StreamMonitor.sample_once, incl. its round trip)")
     print(table(["backend", "CPU µs/sample"], cpu_rows))
 

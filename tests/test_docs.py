@@ -17,6 +17,12 @@ def test_readme_reference_is_current():
 
 def test_reference_lists_every_command_and_section():
     text = reference()
-    for needle in ("streamkit obs import", "streamkit show ndi switch", "streamkit workspace stop",
-                   "streamkit schedule deploy", "`obs.stream_key`", "`calendar.events[].rrule`"):
+    for needle in (
+        "streamkit obs import",
+        "streamkit show ndi switch",
+        "streamkit workspace stop",
+        "streamkit schedule deploy",
+        "`obs.stream_key`",
+        "`calendar.events[].rrule`",
+    ):
         assert needle in text

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.real_obs
 
 
 FALLBACK = DegradeSettings.model_validate(
-    {"enabled": True,
-     "rules": [{"trigger": "reconnecting", "fallback_scene": "BRB", "restore_after_s": 3}]}
+    {
+        "enabled": True,
+        "rules": [{"trigger": "reconnecting", "fallback_scene": "BRB", "restore_after_s": 3}],
+    }
 )
 
 

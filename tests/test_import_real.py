@@ -35,14 +35,19 @@ def shared_obs():
 
 
 def _config(tmp_path: Path, obs) -> str:
-    return str(write_config(tmp_path / "streamkit.yaml", f"""\
+    return str(
+        write_config(
+            tmp_path / "streamkit.yaml",
+            f"""\
 obs:
   host: 127.0.0.1
   port: {obs.port}
   password: env:TEST_OBS_PASSWORD
 variables:
   NDI_HOST: ZOOM-PC
-"""))
+""",
+        )
+    )
 
 
 def _env(obs) -> dict[str, str]:
@@ -57,18 +62,39 @@ def state(collection: Collection, skip: set[str] = frozenset()) -> dict:
         if entry.name in skip or entry.channel is not None:
             continue
         inputs[entry.name] = {
-            "settings": entry.settings, "volume": round(entry.volume, 4), "muted": entry.muted,
-            "monitoring": entry.monitoring, "balance": entry.balance,
+            "settings": entry.settings,
+            "volume": round(entry.volume, 4),
+            "muted": entry.muted,
+            "monitoring": entry.monitoring,
+            "balance": entry.balance,
             "filters": [(f.name, f.kind, f.enabled, f.settings) for f in entry.filters],
         }
-    scenes = [(s.name, [(i.source, i.enabled, i.locked,
-                         {k: round(v, 3) if isinstance(v, float) else v
-                          for k, v in i.transform.model_dump().items()})
-                        for i in s.items if i.source not in skip],
-               [(f.name, f.kind, f.settings) for f in s.filters])
-              for s in collection.scenes]
-    return {"inputs": inputs, "scenes": scenes, "transition": collection.transition,
-            "duration": collection.transition_duration}
+    scenes = [
+        (
+            s.name,
+            [
+                (
+                    i.source,
+                    i.enabled,
+                    i.locked,
+                    {
+                        k: round(v, 3) if isinstance(v, float) else v
+                        for k, v in i.transform.model_dump().items()
+                    },
+                )
+                for i in s.items
+                if i.source not in skip
+            ],
+            [(f.name, f.kind, f.settings) for f in s.filters],
+        )
+        for s in collection.scenes
+    ]
+    return {
+        "inputs": inputs,
+        "scenes": scenes,
+        "transition": collection.transition,
+        "duration": collection.transition_duration,
+    }
 
 
 def _live(obs) -> Collection:
@@ -79,8 +105,9 @@ def _live(obs) -> Collection:
 
 def test_websocket_mode_reports_ndi_unavailable_and_changes_nothing(obs, tmp_path):
     before = _live(obs)
-    result = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--yes",
-                     env=_env(obs))
+    result = run_cli(
+        "-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--yes", env=_env(obs)
+    )
     assert result.returncode == 2
     assert "ndi_source" in result.stderr and "DistroAV" in result.stderr
     assert "nothing was changed" in result.stderr and "--install" in result.stderr
@@ -89,8 +116,9 @@ def test_websocket_mode_reports_ndi_unavailable_and_changes_nothing(obs, tmp_pat
 
 def test_shipped_collection_imports_reads_back_and_is_idempotent(obs, tmp_path):
     config = _config(tmp_path, obs)
-    result = run_cli("-c", config, "obs", "import", str(SHIPPED), "--yes",
-                     "--skip-unavailable", env=_env(obs))
+    result = run_cli(
+        "-c", config, "obs", "import", str(SHIPPED), "--yes", "--skip-unavailable", env=_env(obs)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "round trip(s)" in result.stdout
     desired = load_collection(SHIPPED, ENV_VARS)
@@ -98,8 +126,7 @@ def test_shipped_collection_imports_reads_back_and_is_idempotent(obs, tmp_path):
     assert live.name == "Serverless Meetup"
     assert [s.name for s in live.scenes] == [s.name for s in desired.scenes]
     assert state(live) == state(_with_live_kinds(desired, live), skip=NDI_INPUTS)
-    again = run_cli("-c", config, "obs", "plan", str(SHIPPED), "--skip-unavailable",
-                    env=_env(obs))
+    again = run_cli("-c", config, "obs", "plan", str(SHIPPED), "--skip-unavailable", env=_env(obs))
     assert again.returncode == 0, again.stdout
     assert "no changes" in again.stdout
 
@@ -115,28 +142,55 @@ def _with_live_kinds(desired: Collection, live: Collection) -> Collection:
 
 
 def test_install_mode_loads_ndi_inputs_with_settings_intact(obs, tmp_path):
-    result = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--install",
-                     "--obs-config", str(obs.config_dir), "--yes", env=_env(obs))
+    result = run_cli(
+        "-c",
+        _config(tmp_path, obs),
+        "obs",
+        "import",
+        str(SHIPPED),
+        "--install",
+        "--obs-config",
+        str(obs.config_dir),
+        "--yes",
+        env=_env(obs),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     with ObsClient(obs.host, obs.port, obs.password) as client:
-        assert client.request("GetSceneCollectionList")["currentSceneCollectionName"] == \
-            "Serverless Meetup"
-        settings = client.request("GetInputSettings",
-                                  {"inputName": "NDI Active Speaker"})["inputSettings"]
+        assert (
+            client.request("GetSceneCollectionList")["currentSceneCollectionName"]
+            == "Serverless Meetup"
+        )
+        settings = client.request("GetInputSettings", {"inputName": "NDI Active Speaker"})[
+            "inputSettings"
+        ]
         assert settings["ndi_source_name"] == "ZOOM-PC (Zoom - Active Speaker)"
-        kinds = {i["inputName"]: i["inputKind"] for i in
-                 client.request("GetInputList")["inputs"]}
+        kinds = {i["inputName"]: i["inputKind"] for i in client.request("GetInputList")["inputs"]}
         assert kinds["NDI Screen Share"] == "ndi_source"
     # installing again over the running collection works too (OBS is switched away first)
-    again = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--install",
-                    "--obs-config", str(obs.config_dir), "--yes", env=_env(obs))
+    again = run_cli(
+        "-c",
+        _config(tmp_path, obs),
+        "obs",
+        "import",
+        str(SHIPPED),
+        "--install",
+        "--obs-config",
+        str(obs.config_dir),
+        "--yes",
+        env=_env(obs),
+    )
     assert again.returncode == 0, again.stderr
     assert not (obs.config_dir / "basic" / "scenes" / "streamkit-install.json").exists()
 
 
 REAL_OBS_FILES = ["obs29.0.2-websocket.json", "obs29.0.2-resaved-groups.json"]
-SHAPED_FILES = ["obs28.1.2.json", "obs29.1.3.json", "obs30.2.3.json", "obs31.1.2.json",
-                "obs32.0.1.json"]
+SHAPED_FILES = [
+    "obs28.1.2.json",
+    "obs29.1.3.json",
+    "obs30.2.3.json",
+    "obs31.1.2.json",
+    "obs32.0.1.json",
+]
 
 
 @pytest.mark.parametrize("name", REAL_OBS_FILES + SHAPED_FILES)
@@ -160,33 +214,62 @@ def test_obs_written_collections_import_to_the_same_state(shared_obs, name):
 def test_export_import_export_gives_identical_files(obs_factory, tmp_path):
     first_obs = obs_factory()
     config = _config(tmp_path, first_obs)
-    assert run_cli("-c", config, "obs", "import", str(SHIPPED), "--yes", "--skip-unavailable",
-                   env=_env(first_obs)).returncode == 0
+    assert (
+        run_cli(
+            "-c",
+            config,
+            "obs",
+            "import",
+            str(SHIPPED),
+            "--yes",
+            "--skip-unavailable",
+            env=_env(first_obs),
+        ).returncode
+        == 0
+    )
     exported = tmp_path / "export" / "meetup.yaml"
     result = run_cli("-c", config, "obs", "export", "-o", str(exported), env=_env(first_obs))
     assert result.returncode == 0, result.stderr
     second_obs = obs_factory()
-    config2 = str(write_config(tmp_path / "second.yaml", f"""\
+    config2 = str(
+        write_config(
+            tmp_path / "second.yaml",
+            f"""\
 obs: {{host: 127.0.0.1, port: {second_obs.port}, password: env:TEST_OBS_PASSWORD}}
-"""))
-    assert run_cli("-c", config2, "obs", "import", str(exported), "--yes",
-                   env=_env(second_obs)).returncode == 0
+""",
+        )
+    )
+    assert (
+        run_cli(
+            "-c", config2, "obs", "import", str(exported), "--yes", env=_env(second_obs)
+        ).returncode
+        == 0
+    )
     again = tmp_path / "export" / "again.yaml"
-    assert run_cli("-c", config2, "obs", "export", "-o", str(again),
-                   env=_env(second_obs)).returncode == 0
+    assert (
+        run_cli("-c", config2, "obs", "export", "-o", str(again), env=_env(second_obs)).returncode
+        == 0
+    )
     assert again.read_text() == exported.read_text()
 
 
 def test_export_strips_secrets(obs, tmp_path):
     with ObsClient(obs.host, obs.port, obs.password) as client:
-        client.request("CreateInput", {
-            "sceneName": "Scene", "inputName": "Remote Feed", "inputKind": "ffmpeg_source",
-            "inputSettings": {"is_local_file": False,
-                              "input": "rtmp://ingest.example/live?token=s3cr3t-token-value",
-                              "password": "hunter2-password"}})
+        client.request(
+            "CreateInput",
+            {
+                "sceneName": "Scene",
+                "inputName": "Remote Feed",
+                "inputKind": "ffmpeg_source",
+                "inputSettings": {
+                    "is_local_file": False,
+                    "input": "rtmp://ingest.example/live?token=s3cr3t-token-value",
+                    "password": "hunter2-password",
+                },
+            },
+        )
     out = tmp_path / "out.json"
-    result = run_cli("-c", _config(tmp_path, obs), "obs", "export", "-o", str(out),
-                     env=_env(obs))
+    result = run_cli("-c", _config(tmp_path, obs), "obs", "export", "-o", str(out), env=_env(obs))
     assert result.returncode == 0, result.stderr
     text = out.read_text()
     assert "s3cr3t-token-value" not in text and "hunter2-password" not in text
@@ -234,25 +317,31 @@ inputs:
         message = str(caught.value)
         assert "CreateSourceFilter 'Glitch'" in message and "Applied:" in message
         assert "not applied:" in message
-        fixed = load_collection(broken).model_copy(update={"inputs": [
-            load_collection(broken).inputs[0].model_copy(update={"filters": []})]})
+        fixed = load_collection(broken).model_copy(
+            update={
+                "inputs": [load_collection(broken).inputs[0].model_copy(update={"filters": []})]
+            }
+        )
         Importer(client, fixed).run()
         plan, _, _ = Importer(client, fixed).plan(switch=False)
         assert plan.empty
 
 
-@pytest.mark.parametrize(("text", "suffix", "where"), [
-    ("name: X\nscenes:\n  - name: A\n    itemz: []\n", ".yaml", ":4"),
-    ("name: X\nscenes: [\n", ".yaml", ":3"),
-    ('{"name": "X",\n "sources": [\n', ".json", ":"),
-])
-def test_bad_files_exit_2_with_file_and_line_and_obs_untouched(obs, tmp_path, text, suffix,
-                                                               where):
+@pytest.mark.parametrize(
+    ("text", "suffix", "where"),
+    [
+        ("name: X\nscenes:\n  - name: A\n    itemz: []\n", ".yaml", ":4"),
+        ("name: X\nscenes: [\n", ".yaml", ":3"),
+        ('{"name": "X",\n "sources": [\n', ".json", ":"),
+    ],
+)
+def test_bad_files_exit_2_with_file_and_line_and_obs_untouched(obs, tmp_path, text, suffix, where):
     bad = tmp_path / f"bad{suffix}"
     bad.write_text(text)
     before = _live(obs)
-    result = run_cli("-c", _config(tmp_path, obs), "obs", "import", str(bad), "--yes",
-                     env=_env(obs))
+    result = run_cli(
+        "-c", _config(tmp_path, obs), "obs", "import", str(bad), "--yes", env=_env(obs)
+    )
     assert result.returncode == 2
     assert f"{bad}{where}" in result.stderr
     assert "Traceback" not in result.stderr

@@ -48,8 +48,7 @@ def test_setup_imports_profile_then_collection(obs_factory, tmp_path, monkeypatc
     assert done[1].startswith("collection 'Rehearsal'")
     with ObsClient(obs.host, obs.port, obs.password) as client:
         assert client.request("GetProfileList")["currentProfileName"] == "Rehearsal 720p"
-        assert client.request("GetSceneCollectionList")["currentSceneCollectionName"] == \
-            "Rehearsal"
+        assert client.request("GetSceneCollectionList")["currentSceneCollectionName"] == "Rehearsal"
     assert "0 change(s)" in " ".join(apply_setup(_config(tmp_path, obs.port)))
 
 

@@ -21,13 +21,20 @@ STYLE = {"OK": "green", "WARN": "yellow", "ALARM": "bold white on red"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     health = sub.add_parser("health", help="stream health: drops, bitrate, congestion, fps, CPU")
-    health.add_argument("--watch", action="store_true",
-                        help="a live table until Ctrl+C (default: one reading)")
-    health.add_argument("--no-auto", action="store_true",
-                        help="never switch scenes automatically (degrade rules off)")
-    health.add_argument("--log", metavar="FILE",
-                        help="append samples, alerts and actions to this JSONL session log "
-                        "(default with --watch: health.session_log in the config)")
+    health.add_argument(
+        "--watch", action="store_true", help="a live table until Ctrl+C (default: one reading)"
+    )
+    health.add_argument(
+        "--no-auto",
+        action="store_true",
+        help="never switch scenes automatically (degrade rules off)",
+    )
+    health.add_argument(
+        "--log",
+        metavar="FILE",
+        help="append samples, alerts and actions to this JSONL session log "
+        "(default with --watch: health.session_log in the config)",
+    )
     health.set_defaults(handler=cmd_health)
 
 
@@ -37,8 +44,11 @@ def cmd_health(args: argparse.Namespace) -> int:
     from streamkit.sessionlog import SessionLog, session_log_path
 
     config = load_config(args.config)
-    path = args.log or (session_log_path(config.health.session_log, config.event or "stream",
-                                         time.time()) if args.watch else None)
+    path = args.log or (
+        session_log_path(config.health.session_log, config.event or "stream", time.time())
+        if args.watch
+        else None
+    )
     log = SessionLog(path) if path else None
     try:
         with client_from_config(config, reconnect=args.watch, subscriptions=0) as client:
@@ -82,12 +92,19 @@ def _watch(monitor, interval: float, path) -> None:
             try:
                 update = monitor.sample_once()
                 for event in update.alerts:
-                    history.append(f"{time.strftime('%H:%M:%S')} {event.level.name} "
-                                   f"{event.message} — {event.suggested_action}")
+                    history.append(
+                        f"{time.strftime('%H:%M:%S')} {event.level.name} "
+                        f"{event.message} — {event.suggested_action}"
+                    )
                 for action in update.actions:
                     history.append(f"{time.strftime('%H:%M:%S')} AUTO {action.message}")
-                live.update(Group(_table(update), Text("\n".join(history[-8:])),
-                                  Text(f"session log: {path}" if path else "", style="dim")))
+                live.update(
+                    Group(
+                        _table(update),
+                        Text("\n".join(history[-8:])),
+                        Text(f"session log: {path}" if path else "", style="dim"),
+                    )
+                )
             except ObsError as exc:
                 live.update(Text(f"OBS: {exc.message} — retrying", style="bold red"))
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
@@ -104,7 +121,6 @@ def _table(update):
         value = getattr(update.metrics, metric)
         level = update.levels.get(metric)
         text = "-" if value is None else fmt.format(value)
-        cells.append(f"[{STYLE.get(level.name, '') if level else ''}]{text}[/]" if level
-                     else text)
+        cells.append(f"[{STYLE.get(level.name, '') if level else ''}]{text}[/]" if level else text)
     table.add_row(*cells)
     return table

@@ -124,7 +124,8 @@ def cmd_profile_export(args: argparse.Namespace) -> int:
 
 def register_collection(obs_sub: argparse._SubParsersAction) -> None:
     plan = obs_sub.add_parser(
-        "plan", help="what importing a collection file would change (exit 0: none, 1: some)")
+        "plan", help="what importing a collection file would change (exit 0: none, 1: some)"
+    )
     _collection_args(plan)
     plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     plan.set_defaults(handler=cmd_plan)
@@ -132,30 +133,55 @@ def register_collection(obs_sub: argparse._SubParsersAction) -> None:
     imp = obs_sub.add_parser("import", help="make OBS's scene collection match a file")
     _collection_args(imp)
     imp.add_argument("--yes", "-y", action="store_true", help="apply without asking")
-    imp.add_argument("--install", action="store_true",
-                     help="write the file into OBS's config folder and load it (OBS on this "
-                     "machine; keeps groups, transitions and inputs of missing plugins)")
-    imp.add_argument("--obs-config", type=Path, metavar="DIR",
-                     help="OBS's config folder for --install (default: the platform's)")
+    imp.add_argument(
+        "--install",
+        action="store_true",
+        help="write the file into OBS's config folder and load it (OBS on this "
+        "machine; keeps groups, transitions and inputs of missing plugins)",
+    )
+    imp.add_argument(
+        "--obs-config",
+        type=Path,
+        metavar="DIR",
+        help="OBS's config folder for --install (default: the platform's)",
+    )
     imp.set_defaults(handler=cmd_import)
 
     exp = obs_sub.add_parser("export", help="write OBS's current collection to a file for git")
-    exp.add_argument("-o", "--output", type=Path, required=True,
-                     help="file to write: .yaml (our format) or .json (OBS's)")
+    exp.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="file to write: .yaml (our format) or .json (OBS's)",
+    )
     exp.add_argument("--collection", help="fail unless OBS is running this collection")
     exp.set_defaults(handler=cmd_export)
 
 
 def _collection_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", type=Path,
-                        help="collection file, .yaml or OBS .json (default: obs.collection)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="collection file, .yaml or OBS .json (default: obs.collection)",
+    )
     parser.add_argument("--collection", help="collection name in OBS (default: the file's)")
-    parser.add_argument("--prune", action="store_true",
-                        help="also remove scenes, inputs and items the file does not have")
-    parser.add_argument("--skip-unavailable", action="store_true",
-                        help="leave out inputs whose kind this OBS lacks, instead of refusing")
-    parser.add_argument("--asset-base", metavar="DIR",
-                        help="where OBS finds the file's ./ assets, when it runs elsewhere")
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove scenes, inputs and items the file does not have",
+    )
+    parser.add_argument(
+        "--skip-unavailable",
+        action="store_true",
+        help="leave out inputs whose kind this OBS lacks, instead of refusing",
+    )
+    parser.add_argument(
+        "--asset-base",
+        metavar="DIR",
+        help="where OBS finds the file's ./ assets, when it runs elsewhere",
+    )
 
 
 def _desired(args: argparse.Namespace, config):
@@ -177,8 +203,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     desired = _desired(args, config)
     with client_from_config(config, reconnect=False, subscriptions=0) as client:
-        plan, _, _ = Importer(client, desired, prune=args.prune,
-                              skip_unavailable=args.skip_unavailable).plan(switch=False)
+        plan, _, _ = Importer(
+            client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable
+        ).plan(switch=False)
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2))
     else:
@@ -210,8 +237,7 @@ def _import(client, desired, args: argparse.Namespace) -> int:
             raise UsageError("not applied: confirm with --yes when not at a terminal")
         return input("Apply these changes? [y/N] ").strip().lower() in ("y", "yes")
 
-    importer = Importer(client, desired, prune=args.prune,
-                        skip_unavailable=args.skip_unavailable)
+    importer = Importer(client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable)
     report = importer.run(confirm)
     if report.plan.empty:
         print("\n".join(report.plan.lines()))
@@ -220,8 +246,10 @@ def _import(client, desired, args: argparse.Namespace) -> int:
         print("not applied")
         return 1
     else:
-        print(f"applied {report.applied} request(s) in {report.round_trips} round trip(s); "
-              "OBS reads back the file's state")
+        print(
+            f"applied {report.applied} request(s) in {report.round_trips} round trip(s); "
+            "OBS reads back the file's state"
+        )
     return 0
 
 
@@ -250,6 +278,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     with client_from_config(config, reconnect=False, subscriptions=0) as client:
         collection = export_collection(client, args.output, args.collection)
-    print(f"wrote collection {collection.name!r} to {args.output} "
-          f"({len(collection.scenes)} scenes, {len(collection.inputs)} inputs; secrets removed)")
+    print(
+        f"wrote collection {collection.name!r} to {args.output} "
+        f"({len(collection.scenes)} scenes, {len(collection.inputs)} inputs; secrets removed)"
+    )
     return 0

@@ -195,8 +195,11 @@ class Importer:
         switch after its transition and removals a moment after answering: those get a
         little time to land."""
         deadline = time.monotonic() + self.desired.transition_duration / 1000 + 2
-        removed = [(r.request_type, r.data or {}) for r in (s.request for s in plan.second)
-                   if r.request_type in ("RemoveScene", "RemoveInput")]
+        removed = [
+            (r.request_type, r.data or {})
+            for r in (s.request for s in plan.second)
+            if r.request_type in ("RemoveScene", "RemoveInput")
+        ]
         first = True
         while True:
             again, _ = read_live(self.client, **self._names())
@@ -205,9 +208,13 @@ class Importer:
             else:
                 report.settle_polls += again.round_trips
             first = False
-            leftover = plan_changes(self.desired, again, prune=self.prune,
-                                    kinds=_kinds_of(plan, self.desired),
-                                    skip=[u.input for u in report.unavailable])
+            leftover = plan_changes(
+                self.desired,
+                again,
+                prune=self.prune,
+                kinds=_kinds_of(plan, self.desired),
+                skip=[u.input for u in report.unavailable],
+            )
             lingering = _lingering(removed, again.collection)
             settling = lingering or any(c.target == "program scene" for c in leftover.changes)
             lasting = [c for c in leftover.changes if c.target != "program scene"]

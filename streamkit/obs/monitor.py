@@ -42,8 +42,9 @@ class NdiWatch:
         self._last: dict[str, str] = {}
 
     def requests(self) -> list[Request]:
-        return [Request("GetSourceScreenshot", {"sourceName": n, **PROBE_SIZE})
-                for n in self.inputs]
+        return [
+            Request("GetSourceScreenshot", {"sourceName": n, **PROBE_SIZE}) for n in self.inputs
+        ]
 
     def judge(self, answers: list[Any]) -> dict[str, bool]:
         """input -> delivered video since the previous poll (unknown inputs are left out)."""
@@ -76,9 +77,10 @@ class StreamMonitor:
         self.degrade = DegradeEngine(degrade or DegradeSettings())
         self.log = log
         self.clock = clock
-        rules = (degrade.rules if degrade and degrade.enabled else [])
-        self.ndi = NdiWatch([r.trigger.input for r in rules
-                             if isinstance(r.trigger, NdiSilentTrigger)])
+        rules = degrade.rules if degrade and degrade.enabled else []
+        self.ndi = NdiWatch(
+            [r.trigger.input for r in rules if isinstance(r.trigger, NdiSilentTrigger)]
+        )
 
     @property
     def override(self) -> bool:
@@ -93,8 +95,14 @@ class StreamMonitor:
     def sample_once(self) -> MonitorUpdate:
         """One round trip: stream status, stats, program scene (and NDI probes)."""
         t = self.clock()
-        results = self.client.batch([Request("GetStreamStatus"), Request("GetStats"),
-                                     Request("GetCurrentProgramScene"), *self.ndi.requests()])
+        results = self.client.batch(
+            [
+                Request("GetStreamStatus"),
+                Request("GetStats"),
+                Request("GetCurrentProgramScene"),
+                *self.ndi.requests(),
+            ]
+        )
         for result in results[:3]:
             if not result.ok:
                 raise result.error()
@@ -106,10 +114,15 @@ class StreamMonitor:
             for event in update.events:
                 self.log.alert(event)
         levels = self.pipeline.engine.levels()
-        actions = self.degrade.decide(DegradeInputs(
-            t=t, current_scene=program, reconnecting=update.metrics.reconnecting,
-            alert_levels=levels, ndi_video=self.ndi.judge(results[3:]),
-        ))
+        actions = self.degrade.decide(
+            DegradeInputs(
+                t=t,
+                current_scene=program,
+                reconnecting=update.metrics.reconnecting,
+                alert_levels=levels,
+                ndi_video=self.ndi.judge(results[3:]),
+            )
+        )
         for action in actions:
             if isinstance(action, SwitchScene):
                 self.client.request("SetCurrentProgramScene", {"sceneName": action.scene})

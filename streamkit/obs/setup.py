@@ -13,8 +13,9 @@ from streamkit.obs.errors import ObsUnreachable
 log = logging.getLogger(__name__)
 
 
-def wait_for_obs(config: Any, timeout: float, poll: float = 15.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+def wait_for_obs(
+    config: Any, timeout: float, poll: float = 15.0, sleep: Callable[[float], None] = time.sleep
+) -> None:
     """Return once OBS answers (a cold-booted WorkSpace starts OBS at logon); else raise."""
     from streamkit.obs.client import client_from_config
 
