@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := obs-studio xvfb xauth nginx-light libnginx-mod-rtmp
 PYTEST_ARGS ?=
 
-.PHONY: help venv system-deps test lint bench clean
+.PHONY: help venv system-deps demo test lint bench clean
 
 help:
+	@echo "make demo         set up .venv and open the show-control screen on the built-in OBS simulator"
 	@echo "make test         set up .venv, install the real-OBS packages (root + apt), run all tests"
 	@echo "make lint         ruff over the code"
 	@echo "make bench        run the benchmarks and print their tables"
@@ -39,6 +40,9 @@ system-deps:
 	  echo "real-OBS tests will be skipped: missing$$missing."; \
 	  echo "install them with: sudo apt-get install --no-install-recommends $(SYSTEM_PACKAGES)"; \
 	fi
+
+demo: venv
+	$(BIN)/streamkit demo
 
 test: venv system-deps
 	$(BIN)/ruff check streamkit tests benchmarks

@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "streamkit.commands.simulate",
     "streamkit.commands.lint",
     "streamkit.commands.schedule",
+    "streamkit.commands.tui",
+    "streamkit.commands.doctor",
 )
 
 EXIT_CODES_HELP = """exit codes:

@@ -15,6 +15,7 @@ from streamkit.config_base import Section
 from streamkit.errors import ConfigError
 from streamkit.obs.health_settings import DegradeSettings, HealthSettings
 from streamkit.obs.show_settings import ShowSettings
+from streamkit.tui.settings import TuiSettings
 from streamkit.secrets import SecretRef
 from streamkit.yamlpos import LineMap, load_yaml_with_lines
 
@@ -45,6 +46,7 @@ class Config(Section):
     show: ShowSettings = Field(default_factory=ShowSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
     degrade: DegradeSettings = Field(default_factory=DegradeSettings)
+    tui: TuiSettings = Field(default_factory=TuiSettings)
     workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

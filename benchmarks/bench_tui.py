@@ -1,0 +1,178 @@
+"""CPU, memory and first frame of the TUI while live: `python benchmarks/bench_tui.py [-d 60]`.
+
+The TUI runs headless in a child process (so only its own CPU and memory are measured) against
+the simulator and, where it can be started, a real OBS streaming to a loopback RTMP server:
+1 Hz polls, level meters subscribed. First frame = from starting the process to the first
+screen drawn with OBS's data. Targets: under 5 % of one core, under 150 MB, within 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD_ENV = "STREAMKIT_BENCH_PASSWORD"
+TARGETS = {"cpu_pct": 5.0, "rss_mb": 150.0, "first_frame_s": 2.0}
+
+
+# -- the measured process ----------------------------------------------------------------------
+
+
+def child(host: str, port: int, duration: float, spawned_at: float) -> int:
+    """Run the TUI headless against host:port; print one RESULT line of JSON."""
+    from streamkit.obs.client import ObsClient
+    from streamkit.tui.app import StreamkitApp
+    from streamkit.tui.controller import ShowController
+    from streamkit.tui.demo import DEMO_SHOW
+    from streamkit.tui.messages import Polled
+
+    result: dict[str, float] = {}
+
+    class MeasuredApp(StreamkitApp):
+        def on_polled(self, message: Polled) -> None:  # Textual calls the base handler too
+            if "first_frame_s" not in result:
+                result["first_frame_s"] = -1
+                self.call_after_refresh(self._first_frame)
+
+        def _first_frame(self) -> None:
+            result["first_frame_s"] = time.time() - spawned_at
+            result["cpu0"], result["t0"] = time.process_time(), time.monotonic()
+            self.set_timer(duration, self._done)
+
+        def _done(self) -> None:
+            result["cpu_pct"] = (
+                100 * (time.process_time() - result["cpu0"]) / (time.monotonic() - result["t0"])
+            )
+            result["polls"] = len(self.history)
+            self.exit()
+
+    password = os.environ.get(PASSWORD_ENV) or None
+    client = ObsClient(host, port, password)
+    app = MeasuredApp(ShowController(client, DEMO_SHOW, event_name="Benchmark"))
+    app.run(headless=True, size=(160, 45))
+    result["rss_mb"] = peak_rss_mb()
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0 if "cpu_pct" in result else 1
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (-1 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return -1.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def measure(host: str, port: int, password: str, duration: float) -> dict[str, float]:
+    env = {**os.environ, PASSWORD_ENV: password}
+    spawned_at = time.time()
+    command = [sys.executable, __file__, "--child", host, str(port), "--duration", str(duration)]
+    command += ["--spawned-at", repr(spawned_at)]
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT ") and done.returncode == 0:
+            return json.loads(line.removeprefix("RESULT "))
+    raise RuntimeError(f"the TUI exited with {done.returncode}: {done.stderr[-2000:]}")
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+def against_simulator(duration: float) -> dict[str, float]:
+    from streamkit.obs.sim_state import demo_state
+    from streamkit.obs.simulator import SimulatorThread
+
+    password = "bench-" + os.urandom(6).hex()
+    with SimulatorThread(password=password, state=demo_state()) as sim:
+        sim.start_stream()
+        return measure(sim.host, sim.port, password, duration)
+
+
+def against_real_obs(duration: float) -> dict[str, float] | str:
+    """Measure against a real OBS streaming to nginx; the reason as a string when it cannot."""
+    from streamkit.obs.client import ObsClient
+    from tests.realobs import ObsProcess, RtmpServer, TestBedUnavailable
+
+    with ExitStack() as stack:
+        obs, rtmp = ObsProcess(), RtmpServer()
+        stack.callback(obs.cleanup)
+        stack.callback(rtmp.stop)
+        try:
+            rtmp.start()
+            obs.start()
+        except TestBedUnavailable as exc:
+            return f"skipped: {str(exc).splitlines()[0]}"
+        with ObsClient(obs.host, obs.port, obs.password) as client:
+            client.request(
+                "SetStreamServiceSettings",
+                {
+                    "streamServiceType": "rtmp_custom",
+                    "streamServiceSettings": {"server": rtmp.url, "key": "bench"},
+                },
+            )
+            client.request("StartStream")
+            try:
+                return measure(obs.host, obs.port, obs.password, duration)
+            finally:
+                client.request("StopStream")
+    return "skipped"
+
+
+def table(rows: list[tuple[str, dict[str, float] | str]], duration: float) -> str:
+    lines = [
+        f"TUI live for {duration:g} s (1 Hz polls, meters subscribed, headless 160x45)",
+        f"{'target':<12} {'first frame':>12} {'CPU % core':>11} {'RSS MB':>8} {'polls':>6}",
+    ]
+    for name, row in rows:
+        if isinstance(row, str):
+            lines.append(f"{name:<12} {row}")
+            continue
+        marks = {k: "" if 0 <= row[k] <= limit else " !" for k, limit in TARGETS.items()}
+        lines.append(
+            f"{name:<12} {row['first_frame_s']:>10.2f} s{marks['first_frame_s']:2}"
+            f"{row['cpu_pct']:>9.2f}{marks['cpu_pct']:2}"
+            f"{row['rss_mb']:>8.1f}{marks['rss_mb']:2}{int(row['polls']):>5}"
+        )
+    lines.append(
+        f"targets: first frame < {TARGETS['first_frame_s']:g} s, CPU < {TARGETS['cpu_pct']:g} %"
+        f" of a core, RSS < {TARGETS['rss_mb']:g} MB (! = over target)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-d", "--duration", type=float, default=60.0, help="seconds (default 60)")
+    parser.add_argument(
+        "--target", choices=["sim", "obs", "both"], default="both", help="what to run against"
+    )
+    parser.add_argument("--child", nargs=2, metavar=("HOST", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--spawned-at", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        host, port = args.child
+        return child(host, int(port), args.duration, args.spawned_at or time.time())
+    rows: list[tuple[str, dict[str, float] | str]] = []
+    if args.target in ("sim", "both"):
+        rows.append(("simulator", against_simulator(args.duration)))
+    if args.target in ("obs", "both"):
+        rows.append(("real OBS", against_real_obs(args.duration)))
+    print(table(rows, args.duration))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The TUI's data source: one object wrapping the OBS client and the library's show calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from streamkit.obs.client import ObsClient, StateChange, client_from_config
+from streamkit.obs.control import OutputState, ShowControl
+from streamkit.obs.errors import ObsError
+from streamkit.obs.meters import Level, LevelMeters
+from streamkit.obs.monitor import StreamMonitor
+from streamkit.obs.ndi import NdiControl, NdiInput, SenderList
+from streamkit.obs.runofshow import Applied, RunOfShow
+from streamkit.obs.show_settings import ShowSettings
+from streamkit.obs.snapshot import ShowSnapshot, fetch_snapshot
+from streamkit.tui.health_feed import HealthFeed, HealthReport, MonitorFeed
+from streamkit.tui.settings import TuiSettings
+
+if TYPE_CHECKING:
+    from streamkit.config import Config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Poll:
+    """What one poll read: OBS's state and, derived from its stats, the stream's health."""
+
+    snapshot: ShowSnapshot
+    health: HealthReport | None
+
+
+class ShowController:
+    """Calls the library for the screen; every method may block, so the app calls them from
+    worker threads. Nothing here knows about Textual."""
+
+    def __init__(
+        self,
+        client: ObsClient,
+        show: ShowSettings | None = None,
+        *,
+        event_name: str = "",
+        health: HealthFeed | None = None,
+        tui: TuiSettings | None = None,
+    ) -> None:
+        self.client = client
+        self.show = show or ShowSettings()
+        self.event_name = event_name
+        self.health = health if health is not None else MonitorFeed(StreamMonitor(client))
+        self.tui = tui or TuiSettings()
+        self.control = ShowControl(client)
+        self.ndi = NdiControl(client, self.show.ndi_senders)
+        self.runofshow = RunOfShow(client, self.show.segments)
+        self.meters = LevelMeters(client)
+
+    @classmethod
+    def from_config(cls, config: Config, **client_options: object) -> ShowController:
+        """A controller for the config's OBS (not connected yet); health and fallback rules
+        come from the config's `health` and `degrade` sections when it has them."""
+        client = client_from_config(config, **client_options)
+        monitor = StreamMonitor(
+            client, getattr(config, "health", None), getattr(config, "degrade", None)
+        )
+        return cls(
+            client,
+            config.show,
+            event_name=config.event,
+            health=MonitorFeed(monitor),
+            tui=getattr(config, "tui", None),
+        )
+
+    # -- connection ------------------------------------------------------------------------------
+
+    def add_state_listener(self, listener: Callable[[StateChange], None]) -> None:
+        self.client.add_state_listener(listener)
+
+    def connect(self) -> None:
+        """Connect and subscribe to the level meters; raises ObsUnreachable/ObsAuthFailed."""
+        self.client.connect()
+        self.meters.start()
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def poll(self) -> Poll:
+        """OBS's state, then a health sample; a failed health sample leaves health None."""
+        snapshot = fetch_snapshot(self.client, self.show.segments)
+        try:
+            health = self.health.update(snapshot)
+        except ObsError as exc:
+            log.warning("health sample failed: %s", exc.message)
+            health = None
+        return Poll(snapshot, health)
+
+    def set_override(self, on: bool) -> list[str]:
+        """Operator override of auto-actions; returns the notices to show."""
+        return self.health.set_override(on)
+
+    def levels(self) -> dict[str, Level]:
+        """The latest audio levels (no network: the meters are pushed by OBS)."""
+        return self.meters.snapshot()
+
+    def senders(self, input_name: str) -> SenderList:
+        return self.ndi.senders(input_name, attempts=3, interval=1.0)
+
+    def lower_third(self) -> str:
+        return self.control.get_text(self.show.lower_third)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def switch_scene(self, name: str) -> None:
+        self.control.switch_scene(name)
+
+    def set_preview(self, name: str) -> None:
+        self.control.set_preview(name)
+
+    def transition(self) -> None:
+        self.control.transition()
+
+    def set_studio_mode(self, enabled: bool) -> None:
+        self.control.studio_mode(enabled)
+
+    def next_segment(self) -> Applied:
+        return self.runofshow.next()
+
+    def prev_segment(self) -> Applied:
+        return self.runofshow.prev()
+
+    def switch_sender(self, input_name: str, sender: str) -> NdiInput:
+        return self.ndi.switch(input_name, sender)
+
+    def toggle_mute(self, input_name: str) -> bool:
+        return self.control.toggle_mute(input_name)
+
+    def set_volume_db(self, input_name: str, db: float) -> None:
+        self.control.set_volume_db(input_name, db)
+
+    def start_stream(self) -> OutputState:
+        return self.control.start_stream()
+
+    def stop_stream(self) -> OutputState:
+        return self.control.stop_stream()
+
+    def start_record(self) -> OutputState:
+        return self.control.start_record()
+
+    def stop_record(self) -> OutputState:
+        return self.control.stop_record()
+
+    def set_lower_third(self, text: str) -> None:
+        self.control.set_text(self.show.lower_third, text)

@@ -1,0 +1,134 @@
+"""The TUI's building blocks: the one-batch snapshot, key settings, renderers, the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+from rich.text import Text
+
+from streamkit.config import load_config
+from streamkit.obs.client import ObsClient
+from streamkit.obs.control import ShowControl
+from streamkit.obs.health_settings import HealthSettings
+from streamkit.obs.meters import Level as AudioLevel
+from streamkit.obs.ndi import NdiControl
+from streamkit.obs.runofshow import RunOfShow
+from streamkit.obs.snapshot import fetch_snapshot
+from streamkit.tui import render
+from streamkit.tui.app import StreamkitApp
+from streamkit.tui.controller import ShowController
+from streamkit.tui.demo import DEMO_SHOW
+from streamkit.tui.keymap import ACTIONS, key_label
+from streamkit.tui.settings import TuiSettings
+from streamkit.tui.widgets import LinesPanel
+from tests.cli import run_cli, write_config
+from tests.tui.conftest import PASSWORD
+from tests.tui.helpers import header_text, until
+
+
+@pytest.fixture
+def client(sim):
+    with ObsClient(sim.host, sim.port, PASSWORD) as obs:
+        yield obs
+
+
+def test_snapshot_reads_everything_in_two_batches_and_agrees_with_the_library(client):
+    RunOfShow(client, DEMO_SHOW.segments).goto(2)
+    calls: list[str] = []
+    batch, request = client.batch, client.request
+    client.batch = lambda reqs, **kw: calls.append("batch") or batch(reqs, **kw)
+    client.request = lambda *a, **kw: calls.append("request") or request(*a, **kw)
+    snap = fetch_snapshot(client, DEMO_SHOW.segments)
+    assert calls == ["batch", "batch"]
+    client.batch, client.request = batch, request
+    control = ShowControl(client)
+    assert snap.scenes == control.scenes()
+    assert snap.scenes.program == "Speaker + Slides"
+    assert snap.studio_mode is control.studio_mode_enabled() is False
+    assert snap.stream == control.stream_state()
+    assert snap.record == control.record_state()
+    assert snap.audio == control.audio_inputs()
+    assert snap.ndi == NdiControl(client).inputs()
+    assert snap.segment == 2
+
+
+def test_snapshot_without_segments_has_no_position(client):
+    assert fetch_snapshot(client).segment is None
+
+
+def test_key_settings_name_known_actions_and_real_keys():
+    assert TuiSettings(keys={"stream": "f9", "mute": "m,ctrl+m"}).keys["stream"] == "f9"
+    with pytest.raises(ValidationError, match="unknown action 'strem'"):
+        TuiSettings(keys={"strem": "f9"})
+    with pytest.raises(ValidationError, match="'F 9' is not a key name"):
+        TuiSettings(keys={"stream": "F 9"})
+    with pytest.raises(ValidationError, match="less than or equal to 10"):
+        TuiSettings(poll_interval_s=60)
+
+
+def test_every_action_has_a_unique_id_and_key():
+    ids = [a.id for a in ACTIONS]
+    assert len(ids) == len(set(ids))
+    keys = [k for a in ACTIONS for k in a.key.split(",")]
+    assert len(keys) == len(set(keys))
+    assert key_label("plus,equals_sign") == "+ ="
+    assert all(hasattr(StreamkitApp, f"action_{a.action.split('(')[0]}") for a in ACTIONS)
+
+
+def test_history_is_squeezed_keeping_the_worst_value():
+    thresholds = dict(HealthSettings().thresholds.items())
+    values = [0.0, 9.0, 0.0, 0.0, 1.0, 0.0]
+    assert render.worst_per_cell(values, 3, thresholds["network_drops"]) == [9.0, 0.0, 1.0]
+    assert render.worst_per_cell([5000, 200, 5000, 5000], 2, thresholds["bitrate"]) == [200, 5000]
+    assert render.worst_per_cell([1.0], 3, None) == [None, None, 1.0]
+
+
+def test_meter_cells_and_colours():
+    assert render.meter_cells(None, 30) == (0, 0)
+    assert render.meter_cells(AudioLevel(-60.0, -60.0), 30) == (0, 0)
+    assert render.meter_cells(AudioLevel(-30.0, -6.0), 30) == (15, 27)
+    assert render.meter_cells(AudioLevel(3.0, 3.0), 30) == (30, 30)
+    bar = render.meter_bar(15, 27, 30)
+    assert bar.plain == "█" * 15 + "·" * 11 + "│" + "···"
+    assert len(bar.spans) <= 5  # one span per colour run, not per cell
+
+
+def test_sparkline_scales_to_the_alarm_level():
+    drops = dict(HealthSettings().thresholds.items())["network_drops"]  # alarm at 5 %
+    line = render.sparkline([0.0, 0.5, 5.0], drops)
+    assert line.plain == "▁▂█"
+    assert render.sparkline([None, None], drops).plain == "··"
+
+
+async def test_lines_panel_repaints_only_changed_rows(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        panel = app.main.query_one("#audio", LinesPanel)
+        assert panel.show([Text("a"), Text("b"), Text("c")]) == 3
+        assert panel.show([Text("a"), Text("B"), Text("c")]) == 1
+        assert panel.show([Text("a"), Text("B"), Text("c")]) == 0
+
+
+async def test_controller_from_config_connects_with_the_secret(sim, tmp_path, monkeypatch):
+    monkeypatch.setenv("TUI_TEST_OBS_PASSWORD", PASSWORD)
+    path = write_config(
+        tmp_path / "streamkit.yaml",
+        f"event: Config Meetup\n"
+        f"obs:\n  host: {sim.host}\n  port: {sim.port}\n  password: env:TUI_TEST_OBS_PASSWORD\n"
+        f"show:\n  segments:\n    - title: Intro\n      scene: Speaker\n",
+    )
+    app = StreamkitApp(ShowController.from_config(load_config(path)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.snapshot is not None)
+        assert "Config Meetup" in header_text(app)
+        assert app.controller.show.segments[0].title == "Intro"
+
+
+def test_cli_offers_tui_and_demo(tmp_path):
+    assert run_cli("tui", "--help").returncode == 0
+    demo = run_cli("demo", "--help")
+    assert demo.returncode == 0 and "simulat" in demo.stdout
+    missing = run_cli("-c", str(tmp_path / "nope.yaml"), "tui")
+    assert missing.returncode == 2
+    assert "nope.yaml" in missing.stderr
+    assert "Traceback" not in missing.stderr
