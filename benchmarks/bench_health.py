@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streamkit.obs.alerts import HealthMonitor
+from streamkit.obs.alerts import HealthPipeline
 from streamkit.obs.health import HealthTracker, Sample
 
 
@@ -69,7 +69,7 @@ def cpu_us_per_sample(samples: list[Sample], stage: str, repeat: int) -> tuple[f
             for sample in samples:
                 tracker.update(sample)
         else:
-            monitor = HealthMonitor()
+            monitor = HealthPipeline()
             events = 0
             start = time.process_time()
             for sample in samples:

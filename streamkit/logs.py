@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from streamkit.secrets import REDACT
 
@@ -63,12 +64,28 @@ def protect_driver_loggers() -> None:
             logger.addFilter(DriverFilter())
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (it may be replaced, e.g. under tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addFilter(RedactingFilter())
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def setup_logging(level: str = "WARNING") -> None:
-    """Log to stderr at `level`, through the redactor."""
-    handler = logging.StreamHandler()
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    """Log to stderr at `level`, through the redactor (other handlers are left alone)."""
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for handler in [h for h in root.handlers if isinstance(h, StderrHandler)]:
+        root.removeHandler(handler)
+    root.addHandler(StderrHandler())
     root.setLevel(level)
     protect_driver_loggers()

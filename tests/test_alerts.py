@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from streamkit.obs.alerts import (
     AlertEngine,
     AlertRule,
-    HealthMonitor,
+    HealthPipeline,
     Level,
     format_value,
     severity,
@@ -213,7 +213,7 @@ class Obs:
 
 
 def test_alarm_within_three_seconds_of_counters_moving():
-    monitor = HealthMonitor()
+    monitor = HealthPipeline()
     obs = Obs()
     for _ in range(30):
         assert monitor.feed(obs.sample()).events == []
@@ -230,7 +230,7 @@ def test_alarm_within_three_seconds_of_counters_moving():
 
 
 def test_one_second_burst_is_not_smoothed_away():
-    monitor = HealthMonitor()
+    monitor = HealthPipeline()
     obs = Obs()
     for _ in range(10):
         monitor.feed(obs.sample())
@@ -247,7 +247,7 @@ def test_one_second_burst_is_not_smoothed_away():
     fps=st.sampled_from([30, 60]),
 )
 def test_any_drop_onset_at_alarm_level_raises_on_the_first_or_second_sample(quiet, drop_pct, fps):
-    monitor = HealthMonitor()
+    monitor = HealthPipeline()
     obs = Obs()
     for pct in quiet:
         monitor.feed(obs.sample(drop_pct=pct, fps=fps))
@@ -259,6 +259,6 @@ def test_any_drop_onset_at_alarm_level_raises_on_the_first_or_second_sample(quie
 
 
 def test_monitor_is_quiet_on_a_healthy_stream():
-    monitor = HealthMonitor()
+    monitor = HealthPipeline()
     obs = Obs()
     assert [e for _ in range(120) for e in monitor.feed(obs.sample()).events] == []

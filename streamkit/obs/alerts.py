@@ -221,7 +221,7 @@ class HealthUpdate:
     events: list[AlertEvent]
 
 
-class HealthMonitor:
+class HealthPipeline:
     """The whole pipeline for a sampler: samples in, metrics and alert events out."""
 
     def __init__(self, settings: HealthSettings | None = None) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from streamkit.obs.alerts import AlertEvent, HealthMonitor, Level
+from streamkit.obs.alerts import AlertEvent, HealthPipeline, Level
 from streamkit.obs.client import ObsClient, Request
 from streamkit.obs.degrade import Action, DegradeEngine, DegradeInputs, SwitchScene
 from streamkit.obs.health import Metrics, Sample
@@ -73,7 +73,7 @@ class StreamMonitor:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
-        self.pipeline = HealthMonitor(health)
+        self.pipeline = HealthPipeline(health)
         self.degrade = DegradeEngine(degrade or DegradeSettings())
         self.log = log
         self.clock = clock
