@@ -181,34 +181,29 @@ class Link:
                 log.exception("event listener failed on %s", item[0])
 
     def _lost(self, reason: str) -> None:
+        if self._shut("connection lost"):
+            self._on_lost(reason)
+
+    def _shut(self, why: str) -> bool:
+        """Close once: fail the waiting requests with `why`, stop events; False if closed."""
         with self._lock:
             if self._closed:
-                return
+                return False
             self._closed = True
             waiting = list(self._pending.values())
         for pending in waiting:
-            pending.error = unreachable(self.host, self.port, "connection lost")
+            pending.error = unreachable(self.host, self.port, why)
             pending.done.set()
         self._events.put(None)
         _close_quietly(self.ws)
-        self._on_lost(reason)
+        return True
 
     @property
     def alive(self) -> bool:
         return not self._closed
 
     def close(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            waiting = list(self._pending.values())
-        for pending in waiting:
-            pending.error = unreachable(self.host, self.port, "client closed")
-            pending.done.set()
-        self._events.put(None)
-        _close_quietly(self.ws)
-        if threading.current_thread() is not self._reader:
+        if self._shut("client closed") and threading.current_thread() is not self._reader:
             self._reader.join(timeout=2)
 
 

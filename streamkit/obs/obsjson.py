@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
 from streamkit.errors import ConfigError
-from streamkit.obs.collection import TRACKS, Collection, Input, Scene
+from streamkit.obs.collection import TRACKS, BoundsType, Collection, Input, Scene
 from streamkit.obs.kinds import unversioned_kind
 
 MONITORING = (
@@ -32,15 +32,7 @@ MONITORING = (
     "OBS_MONITORING_TYPE_MONITOR_ONLY",
     "OBS_MONITORING_TYPE_MONITOR_AND_OUTPUT",
 )
-BOUNDS = (
-    "OBS_BOUNDS_NONE",
-    "OBS_BOUNDS_STRETCH",
-    "OBS_BOUNDS_SCALE_INNER",
-    "OBS_BOUNDS_SCALE_OUTER",
-    "OBS_BOUNDS_SCALE_TO_WIDTH",
-    "OBS_BOUNDS_SCALE_TO_HEIGHT",
-    "OBS_BOUNDS_MAX_ONLY",
-)
+BOUNDS: tuple[str, ...] = get_args(BoundsType)  # in OBS's enum order
 AUDIO_DEVICE_KEYS = {
     "DesktopAudioDevice1": 1,
     "DesktopAudioDevice2": 2,

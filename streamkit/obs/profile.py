@@ -38,21 +38,7 @@ COMMON_FPS = {
 }
 # Keys `profile export` reads back; obs-websocket cannot list a profile's keys.
 EXPORTED_KEYS: dict[str, tuple[str, ...]] = {
-    "Video": (
-        "BaseCX",
-        "BaseCY",
-        "OutputCX",
-        "OutputCY",
-        "FPSType",
-        "FPSCommon",
-        "FPSInt",
-        "FPSNum",
-        "FPSDen",
-        "ScaleType",
-        "ColorFormat",
-        "ColorSpace",
-        "ColorRange",
-    ),
+    "Video": (*VIDEO_KEYS, "ScaleType", "ColorFormat", "ColorSpace", "ColorRange"),
     "Audio": ("SampleRate", "ChannelSetup"),
     "Output": (
         "Mode",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
+from streamkit.obs.collection import BoundsType
 from streamkit.obs.sim_params import (
     CANNOT_ACT,
     INVALID_FIELD,
@@ -17,15 +18,7 @@ from streamkit.obs.sim_params import (
 from streamkit.obs.sim_registry import Context, find_item, find_scene, find_source, request
 from streamkit.obs.sim_state import Input, Scene, SceneItem
 
-BOUNDS_TYPES = (
-    "OBS_BOUNDS_NONE",
-    "OBS_BOUNDS_STRETCH",
-    "OBS_BOUNDS_SCALE_INNER",
-    "OBS_BOUNDS_SCALE_OUTER",
-    "OBS_BOUNDS_SCALE_TO_WIDTH",
-    "OBS_BOUNDS_SCALE_TO_HEIGHT",
-    "OBS_BOUNDS_MAX_ONLY",
-)
+BOUNDS_TYPES: tuple[str, ...] = get_args(BoundsType)
 BLEND_MODES = (
     "OBS_BLEND_NORMAL",
     "OBS_BLEND_ADDITIVE",
