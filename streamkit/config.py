@@ -15,8 +15,8 @@ from streamkit.config_base import Section
 from streamkit.errors import ConfigError
 from streamkit.obs.health_settings import DegradeSettings, HealthSettings
 from streamkit.obs.show_settings import ShowSettings
-from streamkit.tui.settings import TuiSettings
 from streamkit.secrets import SecretRef
+from streamkit.tui.settings import TuiSettings
 from streamkit.yamlpos import LineMap, load_yaml_with_lines
 
 DEFAULT_NAME = "streamkit.yaml"
