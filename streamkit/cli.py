@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "streamkit.commands.lint",
     "streamkit.commands.schedule",
     "streamkit.commands.tui",
+    "streamkit.commands.doctor",
 )
 
 EXIT_CODES_HELP = """exit codes:

@@ -14,6 +14,7 @@ from streamkit.aws.settings import WorkspaceSettings
 from streamkit.config_base import Section
 from streamkit.errors import ConfigError
 from streamkit.obs.health_settings import DegradeSettings, HealthSettings
+from streamkit.obs.rehearsal_settings import RehearsalSettings
 from streamkit.obs.show_settings import ShowSettings
 from streamkit.secrets import SecretRef
 from streamkit.tui.settings import TuiSettings
@@ -47,6 +48,7 @@ class Config(Section):
     health: HealthSettings = Field(default_factory=HealthSettings)
     degrade: DegradeSettings = Field(default_factory=DegradeSettings)
     tui: TuiSettings = Field(default_factory=TuiSettings)
+    rehearsal: RehearsalSettings = Field(default_factory=RehearsalSettings)
     workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -323,7 +323,7 @@ inputs:
             }
         )
         Importer(client, fixed).run()
-        plan, _, _ = Importer(client, fixed).plan(switch=False)
+        plan, _ = Importer(client, fixed).plan()
         assert plan.empty
 
 
@@ -346,3 +346,19 @@ def test_bad_files_exit_2_with_file_and_line_and_obs_untouched(obs, tmp_path, te
     assert f"{bad}{where}" in result.stderr
     assert "Traceback" not in result.stderr
     assert _live(obs) == before
+
+
+def test_declining_the_plan_changes_nothing(obs):
+    desired = load_collection(SHIPPED, ENV_VARS)
+    before = _live(obs)
+    seen = []
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        report = Importer(client, desired, skip_unavailable=True).run(
+            lambda plan: seen.append(plan) or False
+        )
+        collections = client.request("GetSceneCollectionList")["sceneCollections"]
+    assert report.applied == 0 and "Serverless Meetup" not in collections
+    assert _live(obs) == before
+    lines = seen[0].lines()
+    assert lines[0] == "+ collection 'Serverless Meetup'"  # the whole plan, before any change
+    assert "+ scene 'Speaker + Slides'" in lines

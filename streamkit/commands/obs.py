@@ -203,9 +203,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     desired = _desired(args, config)
     with client_from_config(config, reconnect=False, subscriptions=0) as client:
-        plan, _, _ = Importer(
+        plan, _ = Importer(
             client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable
-        ).plan(switch=False)
+        ).plan()
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2))
     else:

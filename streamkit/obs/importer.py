@@ -10,7 +10,7 @@ from typing import Any
 
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import BatchResult, ObsClient, Request
-from streamkit.obs.collection import Collection
+from streamkit.obs.collection import Collection, Scene
 from streamkit.obs.errors import ObsError
 from streamkit.obs.kinds import equivalent_kind, pick_versioned_kind, plugin_of
 from streamkit.obs.live import LiveState, read_live
@@ -112,18 +112,21 @@ class Importer:
         self.prune = prune
         self.skip_unavailable = skip_unavailable
         self.round_trips = 0
+        self._kinds: dict[str, str] = {}
+        self._current: str | None = None
+        self._exists = False
+        self._streaming = False
 
-    def plan(self, *, switch: bool) -> tuple[Plan, LiveState | None, ImportReport]:
-        """Preflight and plan. With `switch`, the target collection is created or activated
-        (only after preflight passed); without, a collection that is not active is planned
-        as a switch and compared no further."""
-        names = self._names()
-        live, answers = read_live(self.client, prefix=PREFLIGHT, **names)
+    def plan(self) -> tuple[Plan, ImportReport]:
+        """Preflight and plan, changing nothing. A collection that does not exist yet is
+        planned in full against what OBS puts in a new one; one that exists but is not
+        active is planned as a switch (its content is compared once it is active)."""
+        live, answers = read_live(self.client, prefix=PREFLIGHT, **self._names())
         self.round_trips += live.round_trips
         for answer in answers:
             if not answer.ok:
                 raise answer.error()
-        kinds, unavailable = preflight(self.desired, answers[1].data.get("inputKinds", []))
+        self._kinds, unavailable = preflight(self.desired, answers[1].data.get("inputKinds", []))
         report = ImportReport(Plan(self.desired.name), unavailable=unavailable)
         if unavailable and not self.skip_unavailable:
             raise UsageError(
@@ -133,61 +136,86 @@ class Importer:
                 "those inputs with their settings), or --skip-unavailable to leave them out",
             )
         listing = answers[2].data
-        current = listing.get("currentSceneCollectionName")
-        exists = self.desired.name in listing.get("sceneCollections", [])
-        if current != self.desired.name:
-            verb = "SetCurrentSceneCollection" if exists else "CreateSceneCollection"
-            if switch and answers[3].data.get("outputActive"):
-                raise UsageError(
-                    f"OBS is streaming with collection {current!r}: switching to "
-                    f"{self.desired.name!r} would change what viewers see",
-                    hint="stop the stream first, or import into the live "
-                    "collection with --collection",
-                )
-            if not switch:
-                plan = Plan(
-                    self.desired.name,
-                    [
-                        Change(
-                            "create" if not exists else "update",
-                            f"collection {self.desired.name!r}",
-                            f"{'switch to it' if exists else 'create it'}; its content is compared "
-                            "once it is active",
-                        )
-                    ],
-                )
-                report.plan = plan
-                return plan, None, report
-            live, _ = read_live(
-                self.client,
-                prefix=[Request(verb, {"sceneCollectionName": self.desired.name})],
-                **names,
+        self._streaming = bool(answers[3].data.get("outputActive"))
+        self._current = listing.get("currentSceneCollectionName")
+        self._exists = self.desired.name in listing.get("sceneCollections", [])
+        if self._current == self.desired.name:
+            report.plan = self._plan_against(live, report, new=False)
+        elif self._exists:
+            report.plan = Plan(
+                self.desired.name,
+                [
+                    Change(
+                        "update",
+                        f"collection {self.desired.name!r}",
+                        "switch to it; its content is compared once it is active",
+                    )
+                ],
             )
-            self.round_trips += live.round_trips
-            report.created_collection = not exists
-        skip = [u.input for u in unavailable]
-        plan = plan_changes(self.desired, live, prune=self.prune, kinds=kinds, skip=skip)
-        if report.created_collection:
+        else:
+            report.plan = self._plan_against(fresh_collection(self.desired.name), report, new=True)
+            report.plan.changes.insert(0, Change("create", f"collection {self.desired.name!r}"))
+        return report.plan, report
+
+    def _plan_against(self, live: LiveState, report: ImportReport, *, new: bool) -> Plan:
+        """`new`: the collection is (or will be) a new one, whose default scene is ours."""
+        skip = [u.input for u in report.unavailable]
+        plan = plan_changes(self.desired, live, prune=self.prune, kinds=self._kinds, skip=skip)
+        if new:
             _drop_default_scene(plan, self.desired, live)
-        report.plan = plan
-        return plan, live, report
+        return plan
+
+    def _switch(self, report: ImportReport) -> Plan:
+        """Create or activate the target collection, then plan against what it holds."""
+        if self._streaming:
+            raise UsageError(
+                f"OBS is streaming with collection {self._current!r}: switching to "
+                f"{self.desired.name!r} would change what viewers see",
+                hint="stop the stream first, or import into the live collection with --collection",
+            )
+        verb = "SetCurrentSceneCollection" if self._exists else "CreateSceneCollection"
+        live, answers = read_live(
+            self.client,
+            prefix=[
+                Request(verb, {"sceneCollectionName": self.desired.name}),
+                Request("GetSpecialInputs"),
+            ],
+            **self._names(),
+        )
+        self.round_trips += live.round_trips
+        for answer in answers:
+            if not answer.ok:
+                raise answer.error()
+        report.created_collection = not self._exists
+        if report.created_collection:
+            # OBS may still list the previous collection's inputs while it releases them: a
+            # new collection holds only the global audio devices
+            special = {v for v in answers[1].data.values() if v}
+            live.collection = live.collection.model_copy(
+                update={"inputs": [i for i in live.collection.inputs if i.name in special]}
+            )
+        return self._plan_against(live, report, new=report.created_collection)
 
     def run(self, confirm: Confirm | None = None) -> ImportReport:
-        """Plan, ask `confirm`, apply, and verify by reading back."""
-        plan, _, report = self.plan(switch=True)
+        """Plan, ask `confirm` before anything changes, apply, and verify by reading back."""
+        plan, report = self.plan()
         if plan.empty or (confirm is not None and not confirm(plan)):
             report.round_trips = self.round_trips
             return report
-        report.applied = self.apply(plan)
-        leftover = self._verify(plan, report)
+        if self._current != self.desired.name:
+            plan = report.plan = self._switch(report)
+        if not plan.empty:
+            report.applied = self.apply(plan)
+            leftover = self._verify(plan, report)
+            if not leftover.empty:
+                report.round_trips = self.round_trips
+                raise ObsError(
+                    "the import was applied, but OBS reads back differently:\n  "
+                    + "\n  ".join(c.line() for c in leftover.changes),
+                    hint="run the import again; if it persists, OBS changes these "
+                    "values itself (report it with the collection file)",
+                )
         report.round_trips = self.round_trips
-        if not leftover.empty:
-            raise ObsError(
-                "the import was applied, but OBS reads back differently:\n  "
-                + "\n  ".join(c.line() for c in leftover.changes),
-                hint="run the import again; if it persists, OBS changes these "
-                "values itself (report it with the collection file)",
-            )
         return report
 
     def _verify(self, plan: Plan, report: ImportReport) -> Plan:
@@ -310,14 +338,23 @@ def _kinds_of(plan: Plan, desired: Collection) -> dict[str, str]:
     return kinds
 
 
+def fresh_collection(name: str) -> LiveState:
+    """What OBS puts in a new collection: one empty scene, Fade and Cut (Cut has no duration)."""
+    collection = Collection(
+        name=name, scenes=[Scene(name=DEFAULT_SCENE)], current_scene=DEFAULT_SCENE
+    )
+    return LiveState(collection, {DEFAULT_SCENE: []}, 0, {"Fade": False, "Cut": True})
+
+
 def _drop_default_scene(plan: Plan, desired: Collection, live: LiveState) -> None:
-    """A new collection starts with OBS's empty 'Scene'; it is ours to remove, not the user's."""
-    default = live.collection.scene(DEFAULT_SCENE)
-    if default is None or desired.scene(DEFAULT_SCENE) or not desired.scenes:
+    """A new collection starts with OBS's empty scene; it is ours to remove, not the user's."""
+    scenes = live.collection.scenes
+    if len(scenes) != 1 or scenes[0].items or desired.scene(scenes[0].name) or not desired.scenes:
         return
-    if any(c.target == f"scene {DEFAULT_SCENE!r}" and c.action == "remove" for c in plan.changes):
+    name = scenes[0].name  # "Scene" in English; OBS names it in its own language
+    if any(c.target == f"scene {name!r}" and c.action == "remove" for c in plan.changes):
         return
     plan.changes.append(
-        Change("remove", f"scene {DEFAULT_SCENE!r}", "the empty scene OBS puts in a new collection")
+        Change("remove", f"scene {name!r}", "the empty scene OBS puts in a new collection")
     )
-    plan.second.append(Step(Request("RemoveScene", {"sceneName": DEFAULT_SCENE})))
+    plan.second.append(Step(Request("RemoveScene", {"sceneName": name})))
