@@ -5,38 +5,33 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from types import ModuleType
 
+import streamkit.aws
 import streamkit.obs
 
 
-def test_obs_layer_imports_neither_textual_nor_boto3():
-    modules = [f"streamkit.obs.{m.name}" for m in pkgutil.iter_modules(streamkit.obs.__path__)]
+def _loaded_by(package: ModuleType) -> tuple[list[str], set[str]]:
+    """Import every module of `package` in a fresh interpreter; the top-level packages loaded."""
+    modules = [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
-        "banned = ('textual', 'boto3', 'botocore')\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in banned)\n"
-        "print(','.join(bad))\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "", f"streamkit.obs pulled in: {result.stdout}"
+    return modules, set(result.stdout.split())
+
+
+def test_obs_layer_imports_neither_textual_nor_boto3():
+    modules, loaded = _loaded_by(streamkit.obs)
     assert len(modules) >= 4
+    assert not loaded & {"textual", "boto3", "botocore"}
 
 
 def test_aws_layer_imports_no_textual():
-    import streamkit.aws
-
-    modules = [f"streamkit.aws.{m.name}" for m in pkgutil.iter_modules(streamkit.aws.__path__)]
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "print(','.join(sorted(m for m in sys.modules if m.startswith('textual'))))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
+    _, loaded = _loaded_by(streamkit.aws)
+    assert "textual" not in loaded
