@@ -1,14 +1,16 @@
 """Benchmark the OBS simulator: start-up time and sequential request throughput on loopback.
 
-Run: `python benchmarks/bench_simulator.py [--requests N]`. With STREAMKIT_BENCH_OBS_HOST,
-STREAMKIT_BENCH_OBS_PORT and STREAMKIT_BENCH_OBS_PASSWORD set, the same client is measured
-against that real OBS too (its column is left out otherwise). The client is obsws-python's
-ReqClient, sending one request at a time and waiting for each answer.
+Run: `python benchmarks/bench_simulator.py [--requests N]`. The same client is measured against
+a real OBS too: the one named by STREAMKIT_BENCH_OBS_HOST, STREAMKIT_BENCH_OBS_PORT and
+STREAMKIT_BENCH_OBS_PASSWORD, else a headless one from the test bed (left out where none runs).
+The client is obsws-python's ReqClient, sending one request at a time and waiting for each
+answer.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import secrets
@@ -20,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import common
 import obsws_python
 
 from streamkit.obs.simulator import SimulatorThread
@@ -90,12 +93,27 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.disable(logging.INFO)  # obsws-python logs connection parameters at INFO
 
+    with contextlib.ExitStack() as stack:
+        real = real_obs_target()
+        real_startup = "-"
+        if real is None:
+            started = time.perf_counter()
+            backend = stack.enter_context(common.real_obs())
+            real_startup = f"{(time.perf_counter() - started) * 1000:.0f} ms" if backend else "-"
+            real = (backend.host, backend.port, backend.password) if backend else None
+        return _run(args, real, real_startup)
+
+
+def _run(args: argparse.Namespace, real: tuple[str, int, str] | None, real_startup: str) -> int:
     startup = measure_startup(args.startup_runs)
-    real = real_obs_target()
     password = secrets.token_urlsafe(12)
     rows: list[tuple[str, str, str]] = [
         ("start-up: listening (median)", f"{startup['listening'] * 1000:.1f} ms", "-"),
-        ("start-up: first answer (median)", f"{startup['first answer'] * 1000:.1f} ms", "-"),
+        (
+            "start-up: first answer (median)",
+            f"{startup['first answer'] * 1000:.1f} ms",
+            real_startup,
+        ),
     ]
     with SimulatorThread(password=password) as sim:
 
