@@ -140,3 +140,14 @@ def test_bad_service_json_names_file_and_line(tmp_path):
     result = run_cli("obs", "profile", "import", str(folder))
     assert result.returncode == 2
     assert f"{folder / 'service.json'}:3" in result.stderr
+
+
+def test_import_without_a_configured_key_keeps_obs_key(obs, tmp_path):
+    ISSUED_SECRETS.append(KEY)
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        apply_profile(client, plan_profile(client, read_profile(SIMPLE), KEY))
+        plan = plan_profile(client, read_profile(SIMPLE), None)
+        assert plan.changes == 0  # an empty key in git means "not kept here", not "erase it"
+        assert "OBS keeps the key it has" in " ".join(plan.notes)
+        settings = client.request("GetStreamServiceSettings")["streamServiceSettings"]
+        assert settings["key"] == KEY

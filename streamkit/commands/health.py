@@ -83,7 +83,7 @@ def _watch(monitor, interval: float, path) -> None:
     from rich.live import Live
     from rich.text import Text
 
-    from streamkit.obs.errors import ObsError
+    from streamkit.obs.errors import ObsAuthFailed, ObsError
 
     history: list[str] = []
     with Live(Text("waiting for the first reading..."), refresh_per_second=4) as live:
@@ -105,6 +105,8 @@ def _watch(monitor, interval: float, path) -> None:
                         Text(f"session log: {path}" if path else "", style="dim"),
                     )
                 )
+            except ObsAuthFailed:
+                raise  # the password changed: retrying cannot help, say so and exit 4
             except ObsError as exc:
                 live.update(Text(f"OBS: {exc.message} — retrying", style="bold red"))
             time.sleep(max(0.0, interval - (time.monotonic() - started)))

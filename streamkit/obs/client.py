@@ -127,6 +127,7 @@ class ObsClient:
         self._lock = threading.RLock()
         self._wake = threading.Event()
         self._closing = False
+        self._failure: ObsError | None = None  # why the supervisor gave up, once it has
         self._supervisor: threading.Thread | None = None
 
     def __repr__(self) -> str:
@@ -159,6 +160,7 @@ class ObsClient:
     def connect(self) -> ObsClient:
         """Connect and identify; raises ObsUnreachable, ObsAuthFailed or ObsTimeout."""
         self._closing = False
+        self._failure = None
         self._set_state(StateChange(ConnectionState.CONNECTING))
         try:
             self._open_link()
@@ -203,7 +205,14 @@ class ObsClient:
             link.close()
             raise
         with self._lock:
-            self._link, self._events = link, events
+            closing = self._closing
+            if not closing:
+                self._link, self._events = link, events
+        if closing:  # close() ran while we were connecting: do not leave a live connection
+            for opened in (link, events):
+                if opened is not None:
+                    opened.close()
+            raise ObsUnreachable(f"the client for {self.host}:{self.port} was closed")
         self._set_state(StateChange(ConnectionState.CONNECTED))
 
     def _drop_links(self) -> None:
@@ -237,6 +246,8 @@ class ObsClient:
                 self._probe(link)
                 continue
             if not self._reconnect_with_backoff():
+                if not self._closing:
+                    self._supervisor = None  # gave up: a later connect() starts a new one
                 return
 
     def _probe(self, link: Link) -> None:
@@ -275,6 +286,7 @@ class ObsClient:
                 )
                 return True
             except ObsAuthFailed as exc:
+                self._failure = exc
                 self._set_state(StateChange(ConnectionState.FAILED, exc.message, attempt))
                 return False
             except ObsError as exc:
@@ -315,6 +327,8 @@ class ObsClient:
     def _live_link(self) -> Link:
         link = self._link
         if link is None or not self._links_alive() or self.state is not ConnectionState.CONNECTED:
+            if self.state is ConnectionState.FAILED and self._failure is not None:
+                raise self._failure  # e.g. the password changed while we were away
             if self.state is ConnectionState.RECONNECTING:
                 raise ObsUnreachable(
                     f"OBS at {self.host}:{self.port} is not connected right now (reconnecting)",

@@ -186,6 +186,12 @@ class DegradeEngine:
             return [Notice(inputs.t, f"Stream {reason}; switch scenes by hand when ready")]
         return [SwitchScene(inputs.t, reason, restore_scene, restoring=True)]
 
+    def switch_failed(self, action: SwitchScene, why: str) -> Notice:
+        """The caller could not execute `action`: forget the fallback (nothing to restore)."""
+        if not action.restoring:
+            self._disengage()
+        return Notice(action.t, f'Could not switch to "{action.scene}": {why}')
+
     def _disengage(self) -> None:
         self._engaged = None
         self._restore_scene = None

@@ -94,6 +94,13 @@ class Link:
         needs_auth = "authentication" in hello
         try:
             shake.authenticate()
+        except (TimeoutError, websocket.WebSocketTimeoutException):
+            _close_quietly(shake.ws)
+            raise ObsTimeout(
+                f"OBS at {self.host}:{self.port} did not finish the handshake within "
+                f"{self.timeout:g} s",
+                hint="OBS may be busy starting; try again, or raise obs.timeout",
+            ) from None
         except OBSSDKError:
             _close_quietly(shake.ws)
             if not needs_auth:

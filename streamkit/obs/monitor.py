@@ -11,6 +11,7 @@ from typing import Any
 from streamkit.obs.alerts import AlertEvent, HealthPipeline, Level
 from streamkit.obs.client import ObsClient, Request
 from streamkit.obs.degrade import Action, DegradeEngine, DegradeInputs, SwitchScene
+from streamkit.obs.errors import ObsRequestFailed
 from streamkit.obs.health import Metrics, Sample
 from streamkit.obs.health_settings import DegradeSettings, HealthSettings, NdiSilentTrigger
 from streamkit.sessionlog import SessionLog
@@ -123,11 +124,19 @@ class StreamMonitor:
                 ndi_video=self.ndi.judge(results[3:]),
             )
         )
-        for action in actions:
-            if isinstance(action, SwitchScene):
-                self.client.request("SetCurrentProgramScene", {"sceneName": action.scene})
+        actions = [self._execute(a) for a in actions]
         self._log_actions(actions)
         return MonitorUpdate(update.metrics, list(update.events), dict(levels), actions, program)
+
+    def _execute(self, action: Action) -> Action:
+        """Carry out a scene switch; a refused one comes back as a notice saying why."""
+        if not isinstance(action, SwitchScene):
+            return action
+        try:
+            self.client.request("SetCurrentProgramScene", {"sceneName": action.scene})
+        except ObsRequestFailed as exc:
+            return self.degrade.switch_failed(action, exc.comment or f"status {exc.code}")
+        return action
 
     def _log_actions(self, actions: list[Action]) -> None:
         if self.log is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.sensitive import is_secret_key
 
 # basic.ini keys that are not settings to carry between machines.
 SKIPPED = {("General", "Name"), ("Panels", "CookieId")}
@@ -200,7 +201,7 @@ class ProfilePlan:
 
 def _service_label(settings: dict[str, Any]) -> str:
     parts = [f"{k}={settings[k]}" for k in ("service", "server") if settings.get(k)]
-    parts.append("key set" if settings.get("key") else "no key")
+    parts.append("key set" if settings.get("key") else "key left as it is")
     return ", ".join(parts)
 
 
@@ -237,7 +238,8 @@ def plan_profile(client: ObsClient, files: ProfileFiles, stream_key: str | None)
         if switch is not None or _service_differs(client, service):
             requests.append(service)
         if not service.data["streamServiceSettings"].get("key"):
-            notes.append("no stream key: set obs.stream_key in streamkit.yaml (a secret reference)")
+            notes.append("no stream key configured: OBS keeps the key it has (set obs.stream_key "
+                         "in streamkit.yaml, a secret reference, to manage it)")
     if files.encoders and files.parameters.get(("Output", "Mode")) == "Advanced":
         notes.append(
             f"{' and '.join(files.encoders)} (Advanced output mode encoder settings) "
@@ -264,7 +266,11 @@ def _current_values(
 
 def _service_request(files: ProfileFiles, stream_key: str | None) -> Request:
     assert files.service is not None
-    settings = dict(files.service.get("settings", {}))
+    settings = files.service.get("settings", {})
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{files.folder / 'service.json'}: settings: expected an object")
+    # empty secrets in the file mean "not kept in git": leave OBS's own key alone
+    settings = {k: v for k, v in settings.items() if not (is_secret_key(k) and not v)}
     if stream_key:
         settings["key"] = stream_key
     return Request(

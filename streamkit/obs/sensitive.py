@@ -12,6 +12,7 @@ SECRET_QUERY = re.compile(
     r"([?&])(key|token|secret|password|access_token|auth)=([^&#\s]+)", re.IGNORECASE
 )
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*):([^/@\s]+)@")
 
 
 def is_secret_key(key: str) -> bool:
@@ -20,8 +21,13 @@ def is_secret_key(key: str) -> bool:
 
 
 def secret_in_url(value: str) -> str | None:
-    """The secret query value of a URL (`?token=...`), if any."""
-    match = SECRET_QUERY.search(value) if URL.match(value) else None
+    """The secret of a URL (`user:PASSWORD@`, `?token=...`), if any."""
+    if not URL.match(value):
+        return None
+    userinfo = USERINFO.match(value)
+    if userinfo:
+        return userinfo[2]
+    match = SECRET_QUERY.search(value)
     return match[3] if match else None
 
 
@@ -40,5 +46,6 @@ def mask(value: Any, key: str = "", replacement: str = "***") -> Any:
     if isinstance(value, list):
         return [mask(v, key, replacement) for v in value]
     if isinstance(value, str) and secret_in_url(value):
+        value = USERINFO.sub(lambda m: f"{m[1]}:{replacement or ''}@", value)
         return SECRET_QUERY.sub(lambda m: f"{m[1]}{m[2]}={replacement or ''}", value)
     return value
