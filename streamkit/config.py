@@ -17,6 +17,7 @@ from streamkit.obs.health_settings import DegradeSettings, HealthSettings
 from streamkit.obs.rehearsal_settings import RehearsalSettings
 from streamkit.obs.show_settings import ShowSettings
 from streamkit.secrets import SecretRef
+from streamkit.textfile import read_text
 from streamkit.tui.settings import TuiSettings
 from streamkit.yamlpos import LineMap, load_yaml_with_lines
 
@@ -87,7 +88,7 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     path = find_config(explicit)
     if path is None:
         return Config()
-    return parse_config(path.read_text(encoding="utf-8"), path)
+    return parse_config(read_text(path), path)
 
 
 def parse_config(text: str, path: Path) -> Config:

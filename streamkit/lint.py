@@ -100,12 +100,17 @@ def _targets(path: Path) -> Iterator[tuple[str, Path]]:
 # --- collections -------------------------------------------------------------------------
 
 
+def _unreadable(path: Path, exc: OSError | UnicodeDecodeError) -> list[Finding]:
+    why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
+    return [Finding(path, None, f"cannot read: {why}", invalid=True)]
+
+
 def lint_collection_file(path: Path) -> list[Finding]:
     """Read a YAML or OBS JSON collection and check it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        return [Finding(path, None, f"cannot read: {exc.strerror or exc}", invalid=True)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return _unreadable(path, exc)
     try:
         if path.suffix == ".json":
             collection = parse_obs_json(text, path)
@@ -359,8 +364,8 @@ def _lint_basic_ini(path: Path) -> list[Finding]:
     try:
         text = path.read_text(encoding="utf-8-sig")
         parser.read_string(text, source=str(path))
-    except OSError as exc:
-        return [Finding(path, None, f"cannot read: {exc.strerror or exc}", invalid=True)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return _unreadable(path, exc)
     except configparser.MissingSectionHeaderError as exc:
         return [
             Finding(
@@ -412,8 +417,8 @@ def _lint_profile_json(path: Path) -> list[Finding]:
     try:
         text = path.read_text(encoding="utf-8-sig")
         data = json.loads(text)
-    except OSError as exc:
-        return [Finding(path, None, f"cannot read: {exc.strerror or exc}", invalid=True)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return _unreadable(path, exc)
     except json.JSONDecodeError as exc:
         return [Finding(path, exc.lineno, f"invalid JSON: {exc.msg}", invalid=True)]
     if not isinstance(data, dict):

@@ -180,7 +180,29 @@ def test_install_mode_loads_ndi_inputs_with_settings_intact(obs, tmp_path):
         env=_env(obs),
     )
     assert again.returncode == 0, again.stderr
-    assert not (obs.config_dir / "basic" / "scenes" / "streamkit-install.json").exists()
+    assert not list((obs.config_dir / "basic" / "scenes").glob("streamkit-install*"))
+
+
+def test_install_into_a_folder_that_is_not_this_obs_changes_nothing(obs, tmp_path):
+    elsewhere = tmp_path / "not-obs"
+    (elsewhere / "basic" / "scenes").mkdir(parents=True)
+    before = _live(obs)
+    result = run_cli(
+        "-c",
+        _config(tmp_path, obs),
+        "obs",
+        "import",
+        str(SHIPPED),
+        "--install",
+        "--obs-config",
+        str(elsewhere),
+        "--yes",
+        env=_env(obs),
+    )
+    assert result.returncode == 5
+    assert "does not hold the scene collections" in result.stderr
+    assert _live(obs) == before
+    assert not list((elsewhere / "basic" / "scenes").iterdir())
 
 
 REAL_OBS_FILES = ["obs29.0.2-websocket.json", "obs29.0.2-resaved-groups.json"]

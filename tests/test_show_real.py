@@ -107,12 +107,15 @@ def test_studio_mode_preview_and_named_transition(client, events):
     assert client.request("GetCurrentSceneTransition")["transitionDuration"] == 300
 
 
-def test_transition_outside_studio_mode_explains(client):
+def test_transition_outside_studio_mode_explains_and_changes_nothing(client):
     with pytest.raises(UsageError, match="needs studio mode"):
-        ShowControl(client).transition()
+        ShowControl(client).transition("Fade", 2000)
+    assert client.request("GetCurrentSceneTransition")["transitionName"] == "Cut"
 
 
 def test_unknown_transition_lists_the_available(client):
+    ShowControl(client).studio_mode(True)
+    _until(lambda: ShowControl(client).studio_mode_enabled())
     with pytest.raises(UsageError, match=r"available: .*Fade"):
         ShowControl(client).transition("Stinger 3000")
 

@@ -239,11 +239,16 @@ def _import(client, desired, args: argparse.Namespace) -> int:
 
     importer = Importer(client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable)
     report = importer.run(confirm)
+    switched = (
+        f"switched OBS from collection {report.switched_from!r} to {desired.name!r}; "
+        if report.switched_from
+        else ""
+    )
     if report.plan.empty:
         print("\n".join(report.plan.lines()))
-        print("nothing to do: OBS already matches the file")
+        print(f"{switched}nothing else to do: OBS matches the file")
     elif report.applied == 0:
-        print("not applied")
+        print(f"{switched}nothing applied")
         return 1
     else:
         print(

@@ -83,7 +83,14 @@ class ShowControl:
             raise self._unknown_scene(name, exc) from None
 
     def transition(self, name: str | None = None, duration_ms: int | None = None) -> None:
-        """Studio mode: send preview to program, with the named transition and duration."""
+        """Studio mode: send preview to program, with the named transition and duration.
+        Outside studio mode nothing changes (not even the current transition)."""
+        if not self.studio_mode_enabled():
+            raise UsageError(
+                "a transition needs studio mode",
+                hint="turn it on with `streamkit show studio on`, or switch the "
+                "program scene directly with `streamkit show scene NAME`",
+            )
         requests = []
         if name:
             available = self.transitions()
@@ -101,12 +108,6 @@ class ShowControl:
         requests.append(Request("TriggerStudioModeTransition"))
         results = self.client.batch(requests, halt_on_failure=True)
         failed = next((r for r in results if not r.ok), None)
-        if failed is not None and failed.code == STUDIO_MODE_NOT_ACTIVE:
-            raise UsageError(
-                "a transition needs studio mode",
-                hint="turn it on with `streamkit show studio on`, or switch the "
-                "program scene directly with `streamkit show scene NAME`",
-            )
         if failed is not None:
             raise failed.error()
 

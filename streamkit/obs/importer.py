@@ -85,6 +85,7 @@ class ImportReport:
     applied: int = 0
     round_trips: int = 0  # preflight, reads, the two apply batches, one verification read
     settle_polls: int = 0  # extra reads while OBS finishes a transition or a removal
+    switched_from: str | None = None  # the collection OBS ran before the import switched
     created_collection: bool = False
     unavailable: list[Unavailable] = field(default_factory=list)
 
@@ -176,10 +177,7 @@ class Importer:
         verb = "SetCurrentSceneCollection" if self._exists else "CreateSceneCollection"
         live, answers = read_live(
             self.client,
-            prefix=[
-                Request(verb, {"sceneCollectionName": self.desired.name}),
-                Request("GetSpecialInputs"),
-            ],
+            prefix=[Request(verb, {"sceneCollectionName": self.desired.name})],
             **self._names(),
         )
         self.round_trips += live.round_trips
@@ -190,9 +188,8 @@ class Importer:
         if report.created_collection:
             # OBS may still list the previous collection's inputs while it releases them: a
             # new collection holds only the global audio devices
-            special = {v for v in answers[1].data.values() if v}
             live.collection = live.collection.model_copy(
-                update={"inputs": [i for i in live.collection.inputs if i.name in special]}
+                update={"inputs": [i for i in live.collection.inputs if i.name in live.special]}
             )
         return self._plan_against(live, report, new=report.created_collection)
 
@@ -204,6 +201,12 @@ class Importer:
             return report
         if self._current != self.desired.name:
             plan = report.plan = self._switch(report)
+            report.switched_from = self._current
+            # an existing collection was planned as "switch to it": its content only now
+            # shows; ask again before changing it
+            if self._exists and not plan.empty and confirm is not None and not confirm(plan):
+                report.round_trips = self.round_trips
+                return report
         if not plan.empty:
             report.applied = self.apply(plan)
             leftover = self._verify(plan, report)
@@ -265,16 +268,25 @@ class Importer:
     def _batch(self, steps: list[Step], plan: Plan, done: int) -> list[BatchResult]:
         if not steps:
             return []
-        results = self.client.batch(
-            [s.request for s in steps],
-            halt_on_failure=True,
-            timeout=self.client.timeout + 0.05 * len(steps),
-        )
+        total = len(plan.first) + len(plan.second)
+        hint = "fix the cause and import again: it plans only what is still different"
+        try:
+            results = self.client.batch(
+                [s.request for s in steps],
+                halt_on_failure=True,
+                timeout=self.client.timeout + 0.05 * len(steps),
+            )
+        except ObsError as exc:  # lost or timed out: OBS may have run part of the batch
+            raise ImportIncomplete(
+                f"import interrupted: {exc.message}. Applied: {done} step(s); steps "
+                f"{done + 1} to {done + len(steps)} of {total} may or may not have been applied"
+                f"{self._where()}.",
+                hint=hint,
+            ) from None
         self.round_trips += 1
         failed = next((r for r in results if not r.ok), None)
         if failed is None and len(results) == len(steps):
             return results
-        total = len(plan.first) + len(plan.second)
         applied = done + (failed.index if failed else len(results))
         what = _describe(steps[failed.index].request) if failed else "the batch"
         reason = (
@@ -282,9 +294,15 @@ class Importer:
         )
         raise ImportIncomplete(
             f"import stopped: OBS refused step {applied + 1} of {total} ({what}): {reason}. "
-            f"Applied: {applied} step(s); not applied: {total - applied}.",
-            hint="fix the cause and import again: it plans only what is still different",
+            f"Applied: {applied} step(s); not applied: {total - applied}{self._where()}.",
+            hint=hint,
         )
+
+    def _where(self) -> str:
+        """Which collection OBS is on now, when the import switched it."""
+        if self._current == self.desired.name:
+            return ""
+        return f"; OBS is now on collection {self.desired.name!r} (it was on {self._current!r})"
 
     def _names(self) -> dict[str, Any]:
         """Read hints: details of what the file names; the rest by name (enough to plan)."""
@@ -316,6 +334,8 @@ def _with_id(step: Step, ids: dict[Slot, int]) -> Step:
 
 def _describe(request: Request) -> str:
     data = request.data or {}
+    if data.get("sourceName") and data.get("sceneName"):
+        return f"{request.request_type} {data['sourceName']!r} in {data['sceneName']!r}"
     name = (
         data.get("inputName")
         or data.get("filterName")

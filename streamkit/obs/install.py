@@ -7,8 +7,10 @@ OBS lacks). It needs OBS's config folder on this machine (e.g. streamkit runs on
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from streamkit.obs.client import ObsClient
 from streamkit.obs.collection import Collection
 from streamkit.obs.errors import ObsError
 
+log = logging.getLogger(__name__)
 TEMPORARY = "streamkit-install"  # a collection created only to make OBS re-read its list
 
 
@@ -63,40 +66,63 @@ def install_collection(
             )
     listing = client.request("GetSceneCollectionList")
     listed = listing.get("sceneCollections", [])
+    previous = listing.get("currentSceneCollectionName")
+    wrong_folder = ObsError(
+        f"{config_dir} does not hold the scene collections of the OBS at "
+        f"{client.host}:{client.port}; nothing was changed",
+        hint="run this on the machine where that OBS runs, or give its folder with --obs-config",
+    )
+    if previous and _file_of(scenes_dir, previous) is None:
+        raise wrong_folder
     name = collection.name
     target = _file_of(scenes_dir, name) or scenes_dir / f"{_safe(name)}.json"
-    temporary = False
-    if listing.get("currentSceneCollectionName") == name:
-        # OBS saves the current collection when it switches away: leave it first, then write
-        others = [c for c in listed if c != name]
-        temporary = _switch_away(client, others)
-    write_obs_json(collection, target)
-    if name not in listed and not temporary:
-        temporary = _switch_away(client, [])  # creating a collection re-reads the list
-    client.request("SetCurrentSceneCollection", {"sceneCollectionName": name})
-    if temporary:
-        _forget_temporary(scenes_dir)
+    temporary: str | None = None
+    try:
+        if previous == name:
+            # OBS saves the current collection when it switches away: leave it, then write
+            temporary = _switch_away(client, [c for c in listed if c != name])
+        write_obs_json(collection, target)
+        if name not in listed and temporary is None:
+            temporary = _switch_away(client, [])  # creating a collection re-reads the list
+        client.request("SetCurrentSceneCollection", {"sceneCollectionName": name})
+    except ObsError as exc:
+        _back_to(client, previous)
+        raise ObsError(
+            f"installing {name!r} failed: {exc.message}; OBS is back on {previous!r}",
+            hint=wrong_folder.hint,
+        ) from None
+    finally:
+        if temporary:
+            _forget(scenes_dir, temporary)
     now = client.request("GetSceneCollectionList").get("currentSceneCollectionName")
     if now != name:
-        raise ObsError(
-            f"OBS did not load {target}: it is running {now!r}",
-            hint=f"is {config_dir} the config folder of the OBS at "
-            f"{client.host}:{client.port}? Give --obs-config",
-        )
+        _back_to(client, previous)
+        raise wrong_folder
     return InstallReport(target, name not in listed)
 
 
-def _switch_away(client: ObsClient, others: list[str]) -> bool:
-    """Make another collection current; True when a temporary one had to be created."""
+def _switch_away(client: ObsClient, others: list[str]) -> str | None:
+    """Make another collection current; the name of a temporary one created for it."""
     if others:
         client.request("SetCurrentSceneCollection", {"sceneCollectionName": others[0]})
-        return False
-    client.request("CreateSceneCollection", {"sceneCollectionName": TEMPORARY})
-    return True
+        return None
+    temporary = f"{TEMPORARY}-{uuid.uuid4().hex[:8]}"
+    client.request("CreateSceneCollection", {"sceneCollectionName": temporary})
+    return temporary
 
 
-def _forget_temporary(scenes_dir: Path) -> None:
-    for path in (scenes_dir / f"{TEMPORARY}.json", scenes_dir / f"{TEMPORARY}.json.bak"):
+def _back_to(client: ObsClient, previous: str | None) -> None:
+    """Best effort: put OBS back on the collection it ran before."""
+    if previous:
+        try:
+            client.request("SetCurrentSceneCollection", {"sceneCollectionName": previous})
+        except ObsError:
+            log.warning("could not switch OBS back to collection %r", previous)
+
+
+def _forget(scenes_dir: Path, temporary: str) -> None:
+    """Remove the temporary collection's files (OBS keeps listing it until it re-reads)."""
+    for path in (scenes_dir / f"{temporary}.json", scenes_dir / f"{temporary}.json.bak"):
         path.unlink(missing_ok=True)
 
 

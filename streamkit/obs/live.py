@@ -46,6 +46,7 @@ class LiveState:
     item_ids: dict[str, list[int]]
     round_trips: int
     transitions: dict[str, bool] = field(default_factory=dict)  # name -> fixed duration
+    special: set[str] = field(default_factory=set)  # global audio devices (Desktop Audio, ...)
 
 
 def list_requests() -> list[Request]:
@@ -55,6 +56,7 @@ def list_requests() -> list[Request]:
         Request("GetInputList"),
         Request("GetCurrentSceneTransition"),
         Request("GetSceneTransitionList"),
+        Request("GetSpecialInputs"),
     ]
 
 
@@ -95,7 +97,9 @@ def read_live(
     for result in lists:
         if not result.ok:
             raise result.error()
-    collections, scene_list, input_list, transition, transitions = (r.data for r in lists)
+    collections, scene_list, input_list, transition, transitions, special = (
+        r.data for r in lists
+    )
     scene_names = [
         s["sceneName"]
         for s in sorted(scene_list.get("scenes", []), key=lambda s: s["sceneIndex"], reverse=True)
@@ -134,7 +138,8 @@ def read_live(
         t["transitionName"]: bool(t.get("transitionFixed"))
         for t in transitions.get("transitions", [])
     }
-    return LiveState(collection, item_ids, round_trips, fixed), results[: len(head)]
+    globals_ = {name for name in special.values() if name}
+    return LiveState(collection, item_ids, round_trips, fixed, globals_), results[: len(head)]
 
 
 def _unknown(inputs: list[str], scenes: list[str]) -> list[BatchResult]:

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from streamkit.errors import ConfigError
 from streamkit.obs.collection import TRACKS, BoundsType, Collection, Input, Scene
 from streamkit.obs.kinds import unversioned_kind
+from streamkit.textfile import read_text
 
 MONITORING = (
     "OBS_MONITORING_TYPE_NONE",
@@ -211,11 +212,7 @@ def read_obs_json(path: Path | str, *, resolve_assets: bool = False) -> Collecti
     """Read a scene-collection file; with resolve_assets, `./` paths become absolute under the
     file's folder (as OBS's importer does)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    collection = parse_obs_json(text, path)
+    collection = parse_obs_json(read_text(path), path)
     return collection.with_assets_resolved(path.parent) if resolve_assets else collection
 
 

@@ -201,7 +201,7 @@ def plan_changes(
         )
     _transition(plan, desired, live)
     if prune:
-        _prune(plan, desired, have, skipped)
+        _prune(plan, desired, live, skipped)
     elif plan.extra_items:
         plan.notes.append(
             f"{len(plan.extra_items)} scene item(s) in OBS are not in the file: "
@@ -535,9 +535,12 @@ def _sendable(transform: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _prune(plan: Plan, desired: Collection, have: Collection, skipped: set[str]) -> None:
+def _prune(plan: Plan, desired: Collection, live: LiveState, skipped: set[str]) -> None:
+    """Remove what OBS has beyond the file, except the global audio devices (obs-websocket
+    could not create them again)."""
+    have = live.collection
     wanted_scenes = {s.name for s in desired.scenes}
-    wanted_inputs = {i.name for i in desired.inputs}
+    wanted_inputs = {i.name for i in desired.inputs} | live.special
     for scene, item_id in plan.extra_items:
         if scene in wanted_scenes:
             plan.changes.append(Change("remove", f"item {item_id} in scene {scene!r}"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import ObsClient, Request
 from streamkit.obs.sensitive import is_secret_key
+from streamkit.textfile import read_text
 
 # basic.ini keys that are not settings to carry between machines.
 SKIPPED = {("General", "Name"), ("Panels", "CookieId")}
@@ -99,7 +101,7 @@ class ProfileFiles:
         ):
             if key in video:
                 out[field_name] = self._int(video[key], "Video", key)
-        fps = _fps(video)
+        fps = _fps(video, self._int)
         if fps is not None:
             out["fpsNumerator"], out["fpsDenominator"] = fps
         return out
@@ -114,14 +116,17 @@ class ProfileFiles:
             ) from None
 
 
-def _fps(video: dict[str, str]) -> tuple[int, int] | None:
+def _fps(video: dict[str, str], number: Callable[[str, str, str], int]) -> tuple[int, int] | None:
     kind = video.get("FPSType", "0")
     if kind == "0" and "FPSCommon" in video:
         return COMMON_FPS.get(video["FPSCommon"])
     if kind == "1" and "FPSInt" in video:
-        return int(video["FPSInt"]), 1
+        return number(video["FPSInt"], "Video", "FPSInt"), 1
     if kind == "2" and "FPSNum" in video:
-        return int(video["FPSNum"]), int(video.get("FPSDen", "1"))
+        return (
+            number(video["FPSNum"], "Video", "FPSNum"),
+            number(video.get("FPSDen", "1"), "Video", "FPSDen"),
+        )
     return None
 
 
@@ -133,7 +138,7 @@ def read_profile(folder: Path) -> ProfileFiles:
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     parser.optionxform = str  # OBS's keys are case-sensitive
     try:
-        parser.read_string(ini.read_text(encoding="utf-8-sig"), source=str(ini))
+        parser.read_string(read_text(ini), source=str(ini))
     except configparser.ParsingError as exc:
         line, text = exc.errors[0]
         raise ConfigError(
@@ -155,7 +160,7 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     if not isinstance(data, dict):
@@ -238,8 +243,10 @@ def plan_profile(client: ObsClient, files: ProfileFiles, stream_key: str | None)
         if switch is not None or _service_differs(client, service):
             requests.append(service)
         if not service.data["streamServiceSettings"].get("key"):
-            notes.append("no stream key configured: OBS keeps the key it has (set obs.stream_key "
-                         "in streamkit.yaml, a secret reference, to manage it)")
+            notes.append(
+                "no stream key configured: OBS keeps the key it has (set obs.stream_key "
+                "in streamkit.yaml, a secret reference, to manage it)"
+            )
     if files.encoders and files.parameters.get(("Output", "Mode")) == "Advanced":
         notes.append(
             f"{' and '.join(files.encoders)} (Advanced output mode encoder settings) "

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from streamkit.errors import StreamkitError
-from streamkit.obs.errors import ObsUnreachable
+from streamkit.obs.errors import ObsTimeout, ObsUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def wait_for_obs(
             with client_from_config(config, reconnect=False, subscriptions=0) as client:
                 client.request("GetVersion")
             return
-        except ObsUnreachable:
+        except (ObsUnreachable, ObsTimeout):  # not up yet, or still starting
             if time.monotonic() + poll > deadline:
                 raise
             sleep(poll)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from streamkit.config import format_validation_error
 from streamkit.errors import ConfigError
 from streamkit.obs.collection import Collection
+from streamkit.textfile import read_text
 from streamkit.yamlpos import LineMap, load_yaml_with_lines
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -93,11 +94,7 @@ def read_yaml(path: Path | str, *, resolve_assets: bool = False) -> Collection:
     """Read a YAML collection; with resolve_assets, `./` paths become absolute under the
     file's folder."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    collection = parse_yaml(text, path)
+    collection = parse_yaml(read_text(path), path)
     return collection.with_assets_resolved(path.parent) if resolve_assets else collection
 
 
