@@ -297,3 +297,16 @@ def test_an_action_being_performed_is_not_offered_again(tmp_path):
     assert [a.key for a in runner.decide().run] == ["meetup-start"]
     runner.run_due()
     assert seen == [[]]
+
+
+def test_a_record_from_an_earlier_event_with_the_same_id_does_not_block_the_next():
+    from datetime import UTC, datetime, timedelta
+
+    from streamkit.aws.schedule import Action, Record, RetryPolicy, next_due
+
+    at = datetime(2026, 12, 10, 17, 45, tzinfo=UTC)
+    action = Action("start", at, "meetup-start", (), at + timedelta(hours=3), timedelta(minutes=45))
+    last_month = Record("meetup-start", "start", "done", 1, at - timedelta(days=28))
+    assert next_due(action, last_month, RetryPolicy()) == at
+    this_time = Record("meetup-start", "start", "done", 1, at + timedelta(minutes=1))
+    assert next_due(action, this_time, RetryPolicy()) is None

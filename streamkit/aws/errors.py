@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from streamkit.errors import StreamkitError
 
@@ -16,6 +17,7 @@ _ACCESS_CODES = {
     "ExpiredToken",
     "ExpiredTokenException",
     "SignatureDoesNotMatch",
+    "InvalidSignatureException",
 }
 _THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
 
@@ -59,6 +61,11 @@ def aws_call(action: str) -> Iterator[None]:
             f"{action}: no AWS region set",
             hint="set workspace.region in streamkit.yaml or export AWS_REGION",
         ) from None
+    except _credential_errors(bx) as exc:  # a profile, SSO login or key pair that is unusable
+        raise AwsAccessError(
+            f"{action}: AWS credentials unusable ({type(exc).__name__}): {exc}",
+            hint="check AWS_PROFILE / `aws sso login` / the access key pair",
+        ) from None
     except bx.ClientError as exc:
         raise from_client_error(action, exc) from None
     except (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ReadTimeoutError) as exc:
@@ -67,6 +74,19 @@ def aws_call(action: str) -> Iterator[None]:
         raise AwsActionFailed(f"{action}: invalid request: {exc}") from None
     except bx.BotoCoreError as exc:
         raise AwsActionFailed(f"{action}: {type(exc).__name__}: {exc}") from None
+
+
+def _credential_errors(bx: Any) -> tuple[type[Exception], ...]:
+    names = (
+        "ProfileNotFound",
+        "PartialCredentialsError",
+        "CredentialRetrievalError",
+        "TokenRetrievalError",
+        "SSOTokenLoadError",
+        "UnauthorizedSSOTokenError",
+        "InvalidConfigError",
+    )
+    return tuple(getattr(bx, n) for n in names if hasattr(bx, n))
 
 
 def from_client_error(action: str, exc: object) -> AwsError:

@@ -8,14 +8,17 @@ by the scheduler, or by `stop`) restores it from any machine.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from streamkit.aws.errors import AwsActionFailed, aws_call
 from streamkit.aws.settings import MAX_AUTOSTOP_MINUTES
 from streamkit.aws.workspaces import WorkspaceInfo, WorkspaceManager
 from streamkit.errors import UsageError
+
+log = logging.getLogger(__name__)
 
 RESTORE_TAG = "streamkit:autostop-restore"
 UNTIL_TAG = "streamkit:hold-until"
@@ -57,8 +60,20 @@ def current_hold(manager: WorkspaceManager, workspace_id: str) -> Hold | None:
             f"tag {RESTORE_TAG} of {workspace_id} is {tags[RESTORE_TAG]!r}, not minutes",
             hint="fix or delete the tag, then set the timeout with `workspace release --minutes`",
         ) from None
-    until = tags.get(UNTIL_TAG)
-    return Hold(restore, datetime.fromisoformat(until) if until else None)
+    return Hold(restore, _until(tags.get(UNTIL_TAG), workspace_id))
+
+
+def _until(text: str | None, workspace_id: str) -> datetime | None:
+    """The hold's end from its tag; a tag someone edited badly is ignored, with a warning
+    (restoring the timeout and stopping never depend on it)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        log.warning("tag %s of %s is %r, not a time: ignored", UNTIL_TAG, workspace_id, text)
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def hold(manager: WorkspaceManager, until: datetime) -> tuple[WorkspaceInfo, Hold, int]:

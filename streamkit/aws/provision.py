@@ -44,6 +44,8 @@ def provision(
         created = True
     else:
         bundle, workspace_id, created = None, existing.workspace_id, False
+    if not created and existing.state != "PENDING":
+        return ProvisionResult(existing, created, bundle)  # exists; starting it is `start`
     if wait:
         info = manager.wait_for(workspace_id, "AVAILABLE", on_progress=on_progress)
     else:

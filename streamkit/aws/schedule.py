@@ -14,15 +14,15 @@ import logging
 import math
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from streamkit.aws.calendar import Calendar, Occurrence
-from streamkit.aws.errors import StopRefused
-from streamkit.errors import StreamkitError
+from streamkit.aws.errors import AwsError, StopRefused
+from streamkit.errors import ConfigError, StreamkitError
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,15 @@ class Decision:
     waiting: list[tuple[Action, datetime]] = field(default_factory=list)
 
 
+# An action is tried from its time (minus nothing) until its retries run out; a record from
+# before that belongs to an earlier event that had the same id (a one-off event edited for
+# the next month keeps its id), not to this action.
+STALE_RECORD = timedelta(days=1)
+
+
 def next_due(action: Action, record: Record | None, policy: RetryPolicy) -> datetime | None:
     """When `action` should (next) run; None once it is finished, one way or another."""
-    if record is None:
+    if record is None or record.last_attempt < action.at - STALE_RECORD:
         return action.at
     if record.state == "retry":
         return record.last_attempt + policy.every
@@ -182,8 +188,14 @@ class Ledger:
         with self._connect() as db:
             db.execute(_LEDGER_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection; a damaged or unreadable file is a ConfigError naming the setting."""
+        try:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+                yield db
+        except sqlite3.DatabaseError as exc:
+            raise unusable_jobstore(self.path, exc) from None
 
     def records(self) -> dict[str, Record]:
         with self._lock, self._connect() as db:
@@ -264,7 +276,11 @@ class AwsWorkspace:
         connection = self.manager.connection(info.workspace_id)
         for warning in check_stop(info.workspace_id, connection.state, self.obs_live):
             log.warning("%s", warning)
-        restored = release(self.manager)
+        try:
+            restored = release(self.manager)
+        except AwsError as exc:  # the stop matters more than the timeout's restore
+            log.error("AutoStop timeout not put back before the stop: %s", exc.message)
+            restored = None
         self.manager.stop(info)
         return f"{info.workspace_id} stopping{_restored(restored)}"
 
@@ -619,13 +635,25 @@ def read_jobs(jobstore: Path) -> list[StoredJob]:
     if not jobstore.is_file():
         return []
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from sqlalchemy.exc import SQLAlchemyError
 
     store = SQLAlchemyJobStore(url=f"sqlite:///{jobstore}")
-    store.start(None, ACTIONS_STORE)
     try:
-        return [
-            StoredJob(job.id, job.args[1], job.next_run_time, job.misfire_grace_time)
-            for job in store.get_all_jobs()
-        ]
-    finally:
-        store.shutdown()
+        store.start(None, ACTIONS_STORE)
+        try:
+            return [
+                StoredJob(job.id, job.args[1], job.next_run_time, job.misfire_grace_time)
+                for job in store.get_all_jobs()
+            ]
+        finally:
+            store.shutdown()
+    except SQLAlchemyError as exc:
+        raise unusable_jobstore(jobstore, exc) from None
+
+
+def unusable_jobstore(path: Path, exc: Exception) -> ConfigError:
+    return ConfigError(
+        f"{path}: the schedule's job store cannot be read ({type(exc).__name__})",
+        hint="move the file away (streamkit schedule run builds a new one) or point "
+        "schedule.runner.jobstore elsewhere",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Literal
 
 from streamkit.aws.errors import aws_call
@@ -29,6 +30,8 @@ def make_client(
         read_timeout=30,
         user_agent_appid="streamkit",
     )
+    # botocore reads AWS_DEFAULT_REGION; AWS_REGION, which the AWS CLI and SDKs read, too
+    region = region or os.environ.get("AWS_REGION") or None
     with aws_call(f"create {service} client"):
         session = boto3.session.Session(region_name=region)
         return session.client(service, config=config)

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from streamkit.aws.errors import AwsError
 from streamkit.config import load_config
 from streamkit.errors import UsageError
 
@@ -160,7 +161,15 @@ def cmd_stop(args: argparse.Namespace) -> int:
         info.workspace_id, connection.state, obs_live_check(config), force=args.force
     ):
         print(f"warning: {warning}", file=sys.stderr)
-    restored = release(manager)  # before the stop: a STOPPING WorkSpace cannot be modified
+    try:  # before the stop: a STOPPING WorkSpace cannot be modified
+        restored = release(manager)
+    except AwsError as exc:  # never let the timeout's restore block the stop itself
+        restored = None
+        print(
+            f"warning: AutoStop timeout not put back: {exc.message}; run "
+            "`streamkit workspace release` later",
+            file=sys.stderr,
+        )
     if restored:
         print(f"AutoStop timeout put back to {restored} min")
     manager.stop(info)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from streamkit.aws.calendar import Occurrence
     from streamkit.config import Config
     from streamkit.obs.client import ObsClient
+
+log = logging.getLogger(__name__)
 
 
 class Status(StrEnum):
@@ -136,6 +139,14 @@ def run_checks(ctx: DoctorContext, checks: Sequence[tuple[str, Check]]) -> list[
             result = CheckResult(name, Status.SKIP, skip.reason)
         except StreamkitError as exc:
             result = CheckResult(name, Status.FAIL, exc.message, exc.hint or "")
+        except Exception as exc:  # a defect in one check must not hide the others' results
+            log.exception("check %s crashed", name)
+            result = CheckResult(
+                name,
+                Status.FAIL,
+                f"the check itself failed: {type(exc).__name__}: {exc}",
+                "run with --log-level DEBUG and report it",
+            )
         results.append(result)
     return results
 
