@@ -64,7 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    _global_options_everywhere(parser)
     return parser
+
+
+def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Accept --config and --log-level after the sub-command too (`streamkit obs status -c x`)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.add_argument("--config", "-c", default=argparse.SUPPRESS,
+                                   help=argparse.SUPPRESS)
+                child.add_argument("--log-level", default=argparse.SUPPRESS,
+                                   choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                                   help=argparse.SUPPRESS)
+                _global_options_everywhere(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
