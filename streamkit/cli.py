@@ -28,8 +28,8 @@ COMMAND_MODULES = (
 
 EXIT_CODES_HELP = """exit codes:
   0  ok
-  1  a check found differences or warnings (plan, lint, doctor)
-  2  usage or config error
+  1  a check found differences or warnings (obs plan, schedule diff, lint, doctor)
+  2  usage or config error; doctor: a check failed
   3  OBS unreachable (not running, websocket server off, wrong host/port)
   4  OBS authentication failed
   5  an OBS request failed

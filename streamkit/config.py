@@ -15,6 +15,7 @@ from streamkit.config_base import Section
 from streamkit.errors import ConfigError
 from streamkit.obs.health_settings import DegradeSettings, HealthSettings
 from streamkit.obs.rehearsal_settings import RehearsalSettings
+from streamkit.obs.sensitive import is_secret_key
 from streamkit.obs.show_settings import ShowSettings
 from streamkit.secrets import SecretRef
 from streamkit.textfile import read_text
@@ -103,7 +104,7 @@ def parse_config(text: str, path: Path) -> Config:
     except ValidationError as exc:
         raise ConfigError(format_validation_error(exc, path, lines)) from None
     config.source = path
-    _stamp_secrets(config, path, lines, ())
+    _stamp_secrets(config, path, lines, (), config.workspace.region)
     return config
 
 
@@ -114,12 +115,14 @@ def format_validation_error(exc: ValidationError, path: Path, lines: LineMap) ->
         loc = tuple(p for p in err["loc"] if not isinstance(p, str) or not p.startswith("function"))
         field = ".".join(str(p) for p in loc) or "(top level)"
         line = lines.line_of(loc)
-        message = _explain(err)
+        secret = any(isinstance(p, str) and is_secret_key(p) for p in loc)
+        message = _explain(err, show_value=not secret)
         out.append(f"{path}:{line}: {field}: {message}")
     return "\n".join(out)
 
 
-def _explain(err: dict[str, Any]) -> str:
+def _explain(err: dict[str, Any], *, show_value: bool = True) -> str:
+    """What was expected; the value given is echoed only where it cannot be a secret."""
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown key (check its spelling and section)"
@@ -129,24 +132,28 @@ def _explain(err: dict[str, Any]) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     given = err.get("input")
-    if kind not in ("missing",) and not isinstance(given, dict | list) and given is not None:
+    if show_value and not isinstance(given, dict | list) and given is not None:
         return f"{message} (got {given!r})"
     return message
 
 
-def _stamp_secrets(model: BaseModel, path: Path, lines: LineMap, loc: tuple) -> None:
-    """Tell each secret reference where it was written, for its error messages."""
+def _stamp_secrets(
+    model: BaseModel, path: Path, lines: LineMap, loc: tuple, region: str | None
+) -> None:
+    """Tell each secret reference where it was written (for its errors) and the region an
+    ssm: reference is read from."""
     for name in type(model).model_fields:
         value = getattr(model, name)
         here = (*loc, name)
         if isinstance(value, SecretRef):
             value.origin = f"{path}:{lines.line_of(here)}: {'.'.join(map(str, here))}"
+            value.region = region
         elif isinstance(value, BaseModel):
-            _stamp_secrets(value, path, lines, here)
+            _stamp_secrets(value, path, lines, here, region)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    _stamp_secrets(item, path, lines, (*here, i))
+                    _stamp_secrets(item, path, lines, (*here, i), region)
 
 
 def dump_example() -> str:

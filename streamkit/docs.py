@@ -62,6 +62,8 @@ def _usage(parser: argparse.ArgumentParser) -> str:
         if action.option_strings:
             continue
         name = action.metavar or action.dest.upper()
+        if action.nargs == "*":
+            name = f"{name}..."
         parts.append(f"[{name}]" if action.nargs in ("?", "*") else str(name))
     return (" " + " ".join(parts)) if parts else ""
 

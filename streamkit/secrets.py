@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-from streamkit.errors import ConfigError
+from streamkit.errors import ConfigError, StreamkitError
 
 _ENV = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)$")
 _SSM = re.compile(r"^ssm:(/[A-Za-z0-9_.\-/]+)$")
@@ -26,6 +26,7 @@ class SecretRef:
             )
         self.ref = ref
         self.origin = origin  # "file:line: field", set by the config loader
+        self.region: str | None = None  # for ssm:, workspace.region when the config has one
         self._value: str | None = None
 
     @property
@@ -47,12 +48,13 @@ class SecretRef:
         if self.scheme == "env":
             value = os.environ.get(self.name)
             if not value:
+                state = "is empty" if self.name in os.environ else "is not set"
                 raise ConfigError(
-                    f"{where}secret {self.ref}: environment variable {self.name} is not set",
+                    f"{where}secret {self.ref}: environment variable {self.name} {state}",
                     hint=f"export {self.name}=... before running streamkit",
                 )
             return value
-        return _fetch_ssm(self.name, where, ssm_client)
+        return _fetch_ssm(self.name, where, ssm_client, self.region)
 
     def __repr__(self) -> str:
         return f"SecretRef({self.ref!r})"
@@ -80,16 +82,22 @@ class SecretRef:
         if isinstance(value, SecretRef):
             return value
         if not isinstance(value, str):
-            raise ValueError("expected a secret reference such as 'env:OBS_PASSWORD'")
+            raise ValueError("expected a secret reference such as 'env:OBS_WEBSOCKET_PASSWORD'")
         return cls(value)
 
 
-def _fetch_ssm(path: str, where: str, ssm_client: Any) -> str:
+def _fetch_ssm(path: str, where: str, ssm_client: Any, region: str | None) -> str:
     """Read an SSM SecureString through boto3 (imported only here)."""
-    import boto3
     import botocore.exceptions
 
-    client = ssm_client or boto3.client("ssm")
+    client = ssm_client
+    if client is None:
+        from streamkit.aws.session import make_client
+
+        try:
+            client = make_client("ssm", region)
+        except StreamkitError as exc:  # no region or unusable credentials
+            raise ConfigError(f"{where}secret ssm:{path}: {exc.message}", hint=exc.hint) from None
     try:
         answer = client.get_parameter(Name=path, WithDecryption=True)
     except client.exceptions.ParameterNotFound:
@@ -102,6 +110,11 @@ def _fetch_ssm(path: str, where: str, ssm_client: Any) -> str:
     except botocore.exceptions.ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
         raise ConfigError(f"{where}secret ssm:{path}: AWS said {code}") from None
+    except botocore.exceptions.NoRegionError:
+        raise ConfigError(
+            f"{where}secret ssm:{path}: no AWS region to read it from",
+            hint="set workspace.region in streamkit.yaml or export AWS_REGION",
+        ) from None
     except botocore.exceptions.BotoCoreError as exc:
         raise ConfigError(f"{where}secret ssm:{path}: {type(exc).__name__}") from None
     return answer["Parameter"]["Value"]

@@ -102,4 +102,4 @@ def test_missing_secret_exits_2_naming_file_line_and_field(tmp_path):
     result = run_cli("--config", config, "obs", "status", env={"TEST_OBS_PASSWORD": ""})
     assert result.returncode == 2
     assert f"{config}:4: obs.password" in result.stderr
-    assert "TEST_OBS_PASSWORD is not set" in result.stderr
+    assert "TEST_OBS_PASSWORD is empty" in result.stderr

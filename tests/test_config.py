@@ -67,6 +67,7 @@ def test_literal_password_is_refused(tmp_path):
         _parse(tmp_path, "obs:\n  password: hunter2hunter2\n")
     assert ":2: obs.password:" in str(caught.value)
     assert "env:VARIABLE" in str(caught.value)
+    assert "hunter2hunter2" not in str(caught.value)  # the mistake is not echoed back
 
 
 def test_invalid_yaml_gives_line(tmp_path):
@@ -117,3 +118,21 @@ def test_malformed_references(bad):
 def test_shipped_example_is_valid():
     config = load_config(ROOT / "streamkit.example.yaml")
     assert config.obs.password is not None and config.obs.password.scheme == "env"
+
+
+def test_empty_env_secret_says_empty(tmp_path, monkeypatch):
+    config, _ = _parse(tmp_path, "obs:\n  password: env:SK_TEST_PW\n")
+    monkeypatch.setenv("SK_TEST_PW", "")
+    with pytest.raises(ConfigError, match="SK_TEST_PW is empty"):
+        config.obs.password.resolve()
+
+
+def test_ssm_secret_without_a_region_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    config, path = _parse(tmp_path, "obs:\n  stream_key: ssm:/meetup/key\n")
+    with pytest.raises(ConfigError) as caught:
+        config.obs.stream_key.resolve()
+    assert str(caught.value).startswith(f"{path}:2: obs.stream_key: secret ssm:/meetup/key")
+    assert "no AWS region" in str(caught.value)

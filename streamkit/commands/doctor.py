@@ -1,4 +1,4 @@
-"""`streamkit doctor [--event NAME] [--json] [--rehearse]`: the event-night preflight."""
+"""`streamkit doctor [--event ID] [--json] [--rehearse]`: the event-night preflight."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--event",
-        metavar="NAME",
+        metavar="ID",
         help="calendar event id to measure against (default: the next one)",
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")

@@ -56,7 +56,10 @@ def cmd_health(args: argparse.Namespace) -> int:
             if args.no_auto:
                 monitor.set_override(True)
             if args.watch:
-                _watch(monitor, config.health.poll_interval_s, path)
+                try:
+                    _watch(monitor, config.health.poll_interval_s, path)
+                finally:
+                    print()  # end the live table's last line before any message
             else:
                 monitor.sample_once()
                 time.sleep(config.health.poll_interval_s)  # rates need two samples

@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     switch = n.add_parser("switch", help="show another sender in an NDI input")
     switch.add_argument("input")
     switch.add_argument("sender")
+    switch.add_argument(
+        "--force", action="store_true", help="switch even to a sender the NDI plugin does not list"
+    )
     switch.set_defaults(handler=_with_client(_ndi_switch))
     swap = n.add_parser("swap", help="exchange the senders of two NDI inputs")
     swap.add_argument("first")
@@ -167,7 +170,7 @@ def _ndi_senders(client, config, args) -> None:
 
 
 def _ndi_switch(client, config, args) -> None:
-    result = _ndi(client, config).switch(args.input, args.sender)
+    result = _ndi(client, config).switch(args.input, args.sender, force=args.force)
     print(f"{result.name}: {result.sender}")
 
 

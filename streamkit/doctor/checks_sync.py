@@ -36,7 +36,7 @@ def check_collection(ctx: DoctorContext) -> CheckResult:
         Status.WARN,
         f"{plan.summary()} to match {configured}",
         f"review with `streamkit obs plan`, then `streamkit obs import` (or commit OBS's "
-        f"state with `streamkit obs export {configured}`)",
+        f"state with `streamkit obs export -o {configured}`)",
         details=shown,
     )
 
@@ -86,8 +86,10 @@ def check_stream_key(ctx: DoctorContext) -> CheckResult:
             "obs.stream_key",
             Status.FAIL,
             f"OBS has no stream key ({label}): the service will refuse the stream",
-            "set obs.stream_key to a secret reference (env:STREAM_KEY or ssm:/path) and run "
-            "`streamkit obs profile import`",
+            "run `streamkit obs profile import` to set it from obs.stream_key"
+            if ref is not None
+            else "set obs.stream_key to a secret reference (env:STREAM_KEY or ssm:/path) and "
+            "run `streamkit obs profile import`",
         )
     if ref is None:
         return CheckResult(

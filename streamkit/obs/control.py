@@ -149,16 +149,29 @@ class ShowControl:
         return audio
 
     def mute(self, name: str, muted: bool = True) -> None:
-        self.client.request("SetInputMute", {"inputName": name, "inputMuted": muted})
+        self._on_input("SetInputMute", {"inputName": name, "inputMuted": muted})
 
     def toggle_mute(self, name: str) -> bool:
         """Flip mute; returns the new state."""
-        return bool(self.client.request("ToggleInputMute", {"inputName": name})["inputMuted"])
+        return bool(self._on_input("ToggleInputMute", {"inputName": name})["inputMuted"])
 
     def set_volume_db(self, name: str, db: float) -> None:
         if not -100 <= db <= 26:
             raise UsageError("volume must be between -100 dB and +26 dB")
-        self.client.request("SetInputVolume", {"inputName": name, "inputVolumeDb": db})
+        self._on_input("SetInputVolume", {"inputName": name, "inputVolumeDb": db})
+
+    def _on_input(self, request_type: str, data: dict) -> dict:
+        """A request naming an input; an unknown name is answered with the inputs there are."""
+        try:
+            return self.client.request(request_type, data)
+        except ObsRequestFailed as exc:
+            if exc.code != RESOURCE_NOT_FOUND:
+                raise
+            names = [i["inputName"] for i in self.client.request("GetInputList")["inputs"]]
+            raise UsageError(
+                f"no input named {data['inputName']!r}",
+                hint=f"inputs: {', '.join(names) or 'none'}",
+            ) from None
 
     # -- outputs ---------------------------------------------------------------------------------
 
@@ -225,11 +238,11 @@ class ShowControl:
 
     def set_text(self, input_name: str, text: str) -> None:
         """Set a text input's text (lower thirds), keeping its other settings."""
-        self.client.request(
+        self._on_input(
             "SetInputSettings",
             {"inputName": input_name, "inputSettings": {"text": text}, "overlay": True},
         )
 
     def get_text(self, input_name: str) -> str:
-        data = self.client.request("GetInputSettings", {"inputName": input_name})
+        data = self._on_input("GetInputSettings", {"inputName": input_name})
         return str(data.get("inputSettings", {}).get("text", ""))

@@ -108,7 +108,7 @@ class Link:
             if not password:
                 raise ObsAuthFailed(
                     f"OBS at {self.host}:{self.port} requires a websocket password",
-                    hint="set obs.password to a secret reference such as env:OBS_PASSWORD",
+                    hint="set obs.password to a reference such as env:OBS_WEBSOCKET_PASSWORD",
                 ) from None
             raise _auth_failed(self.host, self.port) from None
         except (OSError, websocket.WebSocketException):
@@ -224,7 +224,7 @@ def _auth_failed(host: str, port: int) -> ObsAuthFailed:
 
 def _short(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:120]
+    return text.splitlines()[0][:120].rstrip(".")
 
 
 def _close_quietly(ws: websocket.WebSocket) -> None:

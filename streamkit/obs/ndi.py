@@ -84,9 +84,20 @@ class NdiControl:
                 self._sleep(interval)
         return SenderList(list(self.fallback_senders), "config")
 
-    def switch(self, input_name: str, sender: str) -> NdiInput:
-        """Show `sender` in `input_name`, keeping its other settings; verified by reading back."""
+    def switch(self, input_name: str, sender: str, *, force: bool = False) -> NdiInput:
+        """Show `sender` in `input_name`, keeping its other settings; verified by reading back.
+
+        A sender the plugin does not list is refused (a typo shows black), unless `force` or
+        the plugin lists none at all (not loaded, or not refreshed yet).
+        """
         self._require_ndi_input(input_name)
+        listing = None if force else self.senders(input_name, attempts=1)
+        visible = listing.senders if listing and listing.source == "obs" else []
+        if visible and sender not in visible:
+            raise UsageError(
+                f"NDI does not see a sender named {sender!r}",
+                hint=f"senders: {', '.join(visible)} (--force switches anyway)",
+            )
         results = self.client.batch(
             [
                 Request(
@@ -118,7 +129,10 @@ class NdiControl:
         for name in (first, second):
             if name not in current:
                 raise self._not_ndi(name, current)
-        return (self.switch(first, current[second]), self.switch(second, current[first]))
+        return (
+            self.switch(first, current[second], force=True),
+            self.switch(second, current[first], force=True),
+        )
 
     def _require_ndi_input(self, name: str) -> None:
         inputs = {

@@ -116,10 +116,10 @@ class ShowActions(_Base):
         self.run_library(label, partial(self.controller.set_studio_mode, enable))
 
     def action_next_segment(self) -> None:
-        self.run_library("next segment", self.controller.next_segment, _describe_segment)
+        self.run_library("go to the next segment", self.controller.next_segment, _describe_segment)
 
     def action_prev_segment(self) -> None:
-        self.run_library("previous segment", self.controller.prev_segment, _describe_segment)
+        self.run_library("go back a segment", self.controller.prev_segment, _describe_segment)
 
     def action_next_ndi_slot(self) -> None:
         if self.snapshot and self.snapshot.ndi:
