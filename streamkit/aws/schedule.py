@@ -257,12 +257,15 @@ class AwsWorkspace:
         info = self.manager.require()
         asked = self.manager.start(info)
         self.manager.wait_for(info.workspace_id, "AVAILABLE")
-        _, held, minutes = hold(self.manager, until)
         verb = "started" if asked else f"was already {info.state}"
-        done = (
-            f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
-            f"{until:%Y-%m-%d %H:%M} UTC (then back to {held.restore_minutes})"
-        )
+        if info.running_mode and info.running_mode != "AUTO_STOP":
+            done = f"{info.workspace_id} {verb}, now AVAILABLE ({info.running_mode}: no AutoStop)"
+        else:
+            _, held, minutes = hold(self.manager, until)
+            done = (
+                f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
+                f"{until:%Y-%m-%d %H:%M} UTC (then back to {held.restore_minutes})"
+            )
         return f"{done}; {self.after_start()}" if self.after_start else done
 
     def stop(self) -> str:

@@ -206,8 +206,18 @@ def cmd_mode(args: argparse.Namespace) -> int:
     info = manager.require()
     props: dict[str, Any] = {"RunningMode": args.running_mode}
     if args.timeout_minutes is not None:
-        if args.running_mode != "AUTO_STOP" or args.timeout_minutes % 60:
-            raise UsageError("--timeout-minutes needs AUTO_STOP and a multiple of 60")
+        from streamkit.aws.settings import MAX_AUTOSTOP_MINUTES
+
+        minutes = args.timeout_minutes
+        if (
+            args.running_mode != "AUTO_STOP"
+            or minutes % 60
+            or not 60 <= minutes <= MAX_AUTOSTOP_MINUTES
+        ):
+            raise UsageError(
+                f"--timeout-minutes needs AUTO_STOP and a multiple of 60 from 60 to "
+                f"{MAX_AUTOSTOP_MINUTES}"
+            )
         props["RunningModeAutoStopTimeoutInMinutes"] = args.timeout_minutes
     manager.modify_properties(info.workspace_id, **props)
     print(

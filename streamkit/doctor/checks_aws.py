@@ -115,10 +115,14 @@ def check_autostop(ctx: DoctorContext) -> CheckResult:
     if event is None:
         raise Skip("not configured (no calendar event ahead to compare with)")
     now = ctx.clock()
-    length = event.end - max(now, event.start)
+    # nobody need be connected: AutoStop then counts from the (scheduled) start of the WorkSpace
+    length = event.end - max(now, event.power_on)
     timeout = timedelta(minutes=info.auto_stop_minutes or 60)
-    what = f"{event.title} ends {event.end:%Y-%m-%d %H:%M} UTC, {_hours(length)} from its start"
-    if event.start < now:
+    what = (
+        f"{event.title} ends {event.end:%Y-%m-%d %H:%M} UTC, {_hours(length)} after the "
+        "WorkSpace starts for it"
+    )
+    if event.power_on < now:
         what = f"{event.title} is on until {event.end:%H:%M} UTC, {_hours(length)} from now"
     held = current_hold(workspace_manager(ctx), info.workspace_id)
     if held and held.until and held.until >= event.end:

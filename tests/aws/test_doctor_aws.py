@@ -44,7 +44,7 @@ def in_moto(aws_env, monkeypatch):
 
 
 def write(
-    tmp_path: Path, workspace: dict, duration: str = "45m", hold_autostop: bool = False
+    tmp_path: Path, workspace: dict, duration: str = "10m", hold_autostop: bool = False
 ) -> Path:
     data = {
         "obs": {"host": "127.0.0.1", "port": 9, "timeout": 1},
