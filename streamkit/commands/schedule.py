@@ -255,8 +255,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     records = sorted(
         (Ledger(path).records() if path.is_file() else {}).values(), key=lambda r: r.last_attempt
     )
-    cloud = None if args.local else _group(config)
     if args.json:
+        cloud = None if args.local else _group(config)
         deployed = cloud.schedules() if cloud else []
         data = {"local_jobs": jobs, "local_outcomes": records, "deployed": deployed}
         print(json.dumps(_plain(data), indent=2))
@@ -275,7 +275,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"  {record.last_attempt:%Y-%m-%d %H:%M} UTC  {record.key}  {record.state}"
             f"  {record.detail}"
         )
-    if cloud:
+    if not args.local:  # after the local part, which needs no AWS
+        cloud = _group(config)
         print(f"deployed ({cloud.name}):", flush=True)
         deployed = cloud.schedules()
         for schedule in deployed:
