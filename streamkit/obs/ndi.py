@@ -129,10 +129,30 @@ class NdiControl:
         for name in (first, second):
             if name not in current:
                 raise self._not_ndi(name, current)
-        return (
-            self.switch(first, current[second], force=True),
-            self.switch(second, current[first], force=True),
-        )
+        wanted = {first: current[second], second: current[first]}
+        results = self.client.batch(
+            [
+                *(
+                    Request(
+                        "SetInputSettings",
+                        {"inputName": n, "inputSettings": {SENDER_SETTING: s}, "overlay": True},
+                    )
+                    for n, s in wanted.items()
+                ),
+                *(Request("GetInputSettings", {"inputName": n}) for n in wanted),
+            ],
+            halt_on_failure=True,
+        )  # one batch: never left with both inputs on the same sender
+        for result in results:
+            if not result.ok:
+                raise result.error()
+        now = [str(r.data.get("inputSettings", {}).get(SENDER_SETTING, "")) for r in results[2:]]
+        if now != list(wanted.values()):
+            raise ObsError(
+                f"OBS did not take the swapped senders: it shows {now}",
+                hint="check that the NDI plugin is loaded",
+            )
+        return NdiInput(first, now[0]), NdiInput(second, now[1])
 
     def _require_ndi_input(self, name: str) -> None:
         inputs = {
