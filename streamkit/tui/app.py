@@ -292,6 +292,7 @@ class StreamkitApp(ShowActions, App[None]):
             bool(snap and snap.studio_mode),
             self.clock(),
             self.monotonic(),
+            override=self.controller.health.override,
         )
         self.header.show(header.markup, lambda _w: header, layout=False)
 

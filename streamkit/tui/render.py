@@ -57,6 +57,7 @@ def header_text(
     studio: bool,
     now: datetime,
     now_monotonic: float,
+    override: bool = False,
 ) -> Text:
     parts = [Text(event or "streamkit", style="bold"), connection_text(change, now_monotonic)]
     if stream is not None and stream.active:
@@ -71,6 +72,8 @@ def header_text(
         parts.append(Text("REC off", style="dim"))
     if studio:
         parts.append(Text("STUDIO", style="bold cyan"))
+    if override:  # the operator paused the fallback rules: say so for as long as it lasts
+        parts.append(Text("AUTO OFF", style="bold magenta"))
     parts.append(Text(now.strftime("%H:%M:%S")))
     out = Text()
     for i, part in enumerate(parts):

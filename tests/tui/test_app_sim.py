@@ -251,6 +251,7 @@ async def test_auto_actions_are_announced_and_o_overrides_them(make_app, sim):
         await pilot.press("o")
         await until(pilot, lambda: app.controller.health.override)
         await until(pilot, lambda: "Operator override on" in log_text(app))
+        await until(pilot, lambda: "AUTO OFF" in header_text(app))
         sim.reconnect_stream(1.0)
         await until(pilot, lambda: "ALARM: Stream reconnecting" in log_text(app))
         await pilot.pause(1.0)
