@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streamkit.aws.calendar import Calendar, Event, zone
-from streamkit.aws.schedule import Ledger, LocalScheduler, RetryPolicy, Runner, read_jobs
+from streamkit.aws.driver import LocalScheduler, read_jobs
+from streamkit.aws.runner import Runner
+from streamkit.aws.schedule import Ledger, RetryPolicy
 from tests.test_schedule import FakeWorkspace
 
 WARMUP = timedelta(minutes=45)

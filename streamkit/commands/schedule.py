@@ -120,11 +120,11 @@ def _count(config: Any) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from streamkit.aws.schedule import LocalScheduler, read_jobs
+    from streamkit.aws.driver import LocalScheduler, read_jobs
 
     config = load_config(args.config)
     runner = _runner(args, config)
-    logging.getLogger("streamkit.aws.schedule").setLevel(logging.INFO)
+    logging.getLogger("streamkit.aws").setLevel(logging.INFO)
     if args.once:
         records = runner.run_due()
         for record in records:
@@ -149,7 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _runner(args: argparse.Namespace, config: Any) -> Any:
     from streamkit.aws.interlock import obs_live_check
-    from streamkit.aws.schedule import AwsWorkspace, Ledger, RetryPolicy, Runner
+    from streamkit.aws.runner import AwsWorkspace, Runner
+    from streamkit.aws.schedule import Ledger, RetryPolicy
 
     runner_settings = config.schedule.runner
     after_start = None
@@ -247,7 +248,8 @@ def _group(config: Any) -> Any:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from streamkit.aws.schedule import Ledger, read_jobs
+    from streamkit.aws.driver import read_jobs
+    from streamkit.aws.schedule import Ledger
 
     config = load_config(args.config)
     path = _jobstore(config)

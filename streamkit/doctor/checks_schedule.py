@@ -20,7 +20,7 @@ def deployed_names(ctx: DoctorContext) -> set[str]:
 
 def local_keys(ctx: DoctorContext) -> set[str]:
     """Action keys of the jobs in the local runner's job store."""
-    from streamkit.aws.schedule import read_jobs
+    from streamkit.aws.driver import read_jobs
 
     return {job.key for job in read_jobs(ctx.config.schedule.runner.jobstore.expanduser())}
 

@@ -9,7 +9,8 @@ import pytest
 
 from streamkit.aws.calendar import Calendar, Event, zone
 from streamkit.aws.hold import RESTORE_TAG
-from streamkit.aws.schedule import AwsWorkspace, Ledger, RetryPolicy, Runner
+from streamkit.aws.runner import AwsWorkspace, Runner
+from streamkit.aws.schedule import Ledger, RetryPolicy
 from streamkit.aws.settings import WorkspaceSettings
 from streamkit.aws.workspaces import WorkspaceManager
 from tests.aws.conftest import REGION
