@@ -15,7 +15,7 @@ pytestmark = pytest.mark.real_obs
 ROOT = Path(__file__).resolve().parent.parent
 SIMPLE = ROOT / "tests" / "fixtures" / "profiles" / "simple-720p"
 SHIPPED = ROOT / "profiles" / "serverless-meetup"
-KEY = "live_123456789_streamkitTestKeyDoNotUse"
+KEY = "sk-test-not-a-real-key-7f3a9c2e"
 
 
 @pytest.fixture
