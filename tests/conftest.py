@@ -9,9 +9,11 @@ import pytest
 
 from tests.realobs import (
     ISSUED_SECRETS,
+    SHOW_COLLECTION,
     ObsProcess,
     RtmpServer,
     TestBedUnavailable,
+    start_obs,
     unavailable,
 )
 
@@ -50,6 +52,14 @@ def obs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., ObsPro
     yield start
     for obs in started:
         obs.cleanup()
+
+
+@pytest.fixture(scope="module")
+def show_obs() -> Iterator[ObsProcess]:
+    """An OBS started with the show collection (NDI inputs, lower third, call audio)."""
+    obs = start_obs(collection_file=SHOW_COLLECTION)
+    yield obs
+    obs.cleanup()
 
 
 @pytest.fixture

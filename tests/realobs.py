@@ -20,6 +20,8 @@ import streamkit.obs  # noqa: F401  (filters the driver's password logging)
 
 REQUIRE_ENV = "STREAMKIT_REQUIRE_REAL_OBS"
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
+# A collection with ndi_source inputs, which OBS keeps from a file even without the plugin
+SHOW_COLLECTION = Path(__file__).parent / "fixtures" / "obs" / "show-test.json"
 
 # Every password handed out in this run; the session checks none of them reached a log.
 ISSUED_SECRETS: list[str] = []
@@ -317,3 +319,11 @@ rtmp {{
 def _signal_group(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
+
+
+def reset_show(client) -> None:
+    """Put the show collection back where each test expects it: out of studio mode, on
+    Starting Soon, with Cut so that scene switches are instant."""
+    client.request("SetCurrentSceneTransition", {"transitionName": "Cut"})
+    client.request("SetStudioModeEnabled", {"studioModeEnabled": False})
+    client.request("SetCurrentProgramScene", {"sceneName": "Starting Soon"})

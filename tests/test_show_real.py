@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import queue
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,26 +16,16 @@ from streamkit.obs.ndi import NdiControl
 from streamkit.obs.runofshow import RunOfShow
 from streamkit.obs.show_settings import Segment
 from tests.cli import run_cli, write_config
-from tests.realobs import start_obs
+from tests.realobs import reset_show
 
 pytestmark = pytest.mark.real_obs
-SHOW = Path(__file__).parent / "fixtures" / "obs" / "show-test.json"
-
-
-@pytest.fixture(scope="module")
-def show_obs():
-    obs = start_obs(collection_file=SHOW)
-    yield obs
-    obs.cleanup()
 
 
 @pytest.fixture
 def client(show_obs):
     """Each test starts out of studio mode on Starting Soon, with Cut so switches are instant."""
     with ObsClient(show_obs.host, show_obs.port, show_obs.password) as obs:
-        obs.request("SetCurrentSceneTransition", {"transitionName": "Cut"})
-        obs.request("SetStudioModeEnabled", {"studioModeEnabled": False})
-        obs.request("SetCurrentProgramScene", {"sceneName": "Starting Soon"})
+        reset_show(obs)
         _until(lambda: ShowControl(obs).scenes().program == "Starting Soon")
         yield obs
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from streamkit.obs.client import ConnectionState, ObsClient
@@ -16,30 +14,21 @@ from streamkit.tui.controller import ShowController
 from streamkit.tui.health_feed import MonitorFeed
 from streamkit.tui.screens import ConfirmScreen, SenderScreen
 from streamkit.tui.settings import TuiSettings
-from tests.realobs import start_obs
+from tests.realobs import SHOW_COLLECTION, reset_show
 from tests.tui.conftest import QUICK_HEALTH
 from tests.tui.helpers import banner_text, header_text, log_text, panel_text, until
 
 pytestmark = [pytest.mark.real_obs, pytest.mark.timeout(240)]
-SHOW = Path(__file__).parent.parent / "fixtures" / "obs" / "show-test.json"
+
 SENDERS = ["CAM-A (Camera)", "LAPTOP (Slides)"]  # the NDI plugin is not loaded: config's list
 SIZE = (100, 30)
-
-
-@pytest.fixture(scope="module")
-def show_obs():
-    obs = start_obs(collection_file=SHOW)
-    yield obs
-    obs.cleanup()
 
 
 @pytest.fixture
 def obs_side(show_obs):
     """A second connection to check what OBS really did; scene switches are instant (Cut)."""
     with ObsClient(show_obs.host, show_obs.port, show_obs.password) as client:
-        client.request("SetCurrentSceneTransition", {"transitionName": "Cut"})
-        client.request("SetStudioModeEnabled", {"studioModeEnabled": False})
-        client.request("SetCurrentProgramScene", {"sceneName": "Starting Soon"})
+        reset_show(client)
         yield client
 
 
@@ -125,7 +114,7 @@ async def test_stream_to_rtmp_alarm_on_frozen_ingest_and_stop(show_obs, obs_side
 
 
 async def test_obs_restart_shows_reconnecting_then_refreshes(obs_factory):
-    obs = obs_factory(collection_file=SHOW)
+    obs = obs_factory(collection_file=SHOW_COLLECTION)
     app = make_app(obs)
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
