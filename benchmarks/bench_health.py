@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streamkit.obs.alerts import HealthPipeline
-from streamkit.obs.health import HealthTracker, Sample
+from streamkit.health.alerts import HealthPipeline
+from streamkit.health.metrics import HealthTracker, Sample
 
 
 def synthetic_samples(count: int, seed: int = 42) -> list[Sample]:

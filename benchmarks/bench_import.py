@@ -11,10 +11,10 @@ import time
 
 from common import Backend, LatencyProxy, real_obs, simulator, table
 
+from streamkit.collection.importer import Importer
+from streamkit.collection.model import Collection
 from streamkit.obs.client import BatchResult, ObsClient
-from streamkit.obs.collection import Collection
 from streamkit.obs.errors import ObsRequestFailed
-from streamkit.obs.importer import Importer
 
 
 def big_collection(name: str, scenes: int = 30, per_scene: int = 5) -> Collection:

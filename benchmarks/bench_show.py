@@ -12,9 +12,9 @@ import time
 import obsws_python
 from common import Backend, percentile, real_obs, simulator, table
 
+from streamkit.health.monitor import StreamMonitor
 from streamkit.obs.client import ObsClient
-from streamkit.obs.control import ShowControl
-from streamkit.obs.monitor import StreamMonitor
+from streamkit.show.control import ShowControl
 
 SCENES = ("Bench A", "Bench B")
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 import obsws_python
 
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.simulator.server import SimulatorThread
 
 # (label, request type, request data) measured in turn.
 WORKLOADS: list[tuple[str, str, dict | None]] = [

@@ -92,8 +92,8 @@ def measure(host: str, port: int, password: str, duration: float) -> dict[str, f
 
 
 def against_simulator(duration: float) -> dict[str, float]:
-    from streamkit.obs.sim_state import demo_state
-    from streamkit.obs.simulator import SimulatorThread
+    from streamkit.simulator.server import SimulatorThread
+    from streamkit.simulator.state import demo_state
 
     password = "bench-" + os.urandom(6).hex()
     with SimulatorThread(password=password, state=demo_state()) as sim:

@@ -43,7 +43,7 @@ def real_obs() -> Iterator[Backend | None]:
 
 @contextlib.contextmanager
 def simulator() -> Iterator[Backend]:
-    from streamkit.obs.simulator import SimulatorThread
+    from streamkit.simulator.server import SimulatorThread
 
     with SimulatorThread(password="bench-password") as sim:
         yield Backend("simulator", sim.host, sim.port, "bench-password")

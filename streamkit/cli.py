@@ -73,11 +73,15 @@ def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():
-                child.add_argument("--config", "-c", default=argparse.SUPPRESS,
-                                   help=argparse.SUPPRESS)
-                child.add_argument("--log-level", default=argparse.SUPPRESS,
-                                   choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                                   help=argparse.SUPPRESS)
+                child.add_argument(
+                    "--config", "-c", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+                )
+                child.add_argument(
+                    "--log-level",
+                    default=argparse.SUPPRESS,
+                    choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                    help=argparse.SUPPRESS,
+                )
                 _global_options_everywhere(child)
 
 

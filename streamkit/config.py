@@ -9,15 +9,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
-from streamkit.aws.schedule_settings import CalendarSettings, ScheduleSettings
-from streamkit.aws.settings import WorkspaceSettings
+from streamkit.aws.schedule.settings import CalendarSettings, ScheduleSettings
+from streamkit.aws.workspace.settings import WorkspaceSettings
 from streamkit.config_base import Section
+from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import ConfigError
-from streamkit.obs.health_settings import DegradeSettings, HealthSettings
-from streamkit.obs.rehearsal_settings import RehearsalSettings
-from streamkit.obs.sensitive import is_secret_key
-from streamkit.obs.show_settings import ShowSettings
+from streamkit.health.settings import DegradeSettings, HealthSettings
 from streamkit.secrets import SecretRef
+from streamkit.sensitive import is_secret_key
+from streamkit.show.settings import ShowSettings
 from streamkit.textfile import read_text
 from streamkit.tui.settings import TuiSettings
 from streamkit.yamlpos import LineMap, load_yaml_with_lines

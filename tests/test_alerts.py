@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streamkit.obs.alerts import (
+from streamkit.health.alerts import (
     AlertEngine,
     AlertRule,
     HealthPipeline,
@@ -13,8 +13,8 @@ from streamkit.obs.alerts import (
     format_value,
     severity,
 )
-from streamkit.obs.health import Metrics, MetricsWindow, Sample
-from streamkit.obs.health_settings import HealthSettings, MetricThreshold
+from streamkit.health.metrics import Metrics, MetricsWindow, Sample
+from streamkit.health.settings import HealthSettings, MetricThreshold
 from tests.test_health import stats, stream
 
 T0 = 1_800_000_000.0

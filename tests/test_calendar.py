@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from streamkit.aws.calendar import (
+from streamkit.aws.schedule.calendar import (
     Calendar,
     Event,
     cron_rule,

@@ -7,14 +7,14 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from streamkit.obs.collection import Collection, Filter, Input, Scene, SceneItem
-from streamkit.obs.kinds import (
+from streamkit.collection.kinds import (
     default_versioned_kind,
     equivalent_kind,
     pick_versioned_kind,
     plugin_of,
     unversioned_kind,
 )
+from streamkit.collection.model import Collection, Filter, Input, Scene, SceneItem
 
 
 def _collection(inputs: list[Input]) -> Collection:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from streamkit.collection.model import Collection, Filter, Input, Transition
+from streamkit.collection.variables import expand, expand_text, references, used_variables
+from streamkit.collection.yamlformat import read_yaml
 from streamkit.errors import ConfigError
-from streamkit.obs.collection import Collection, Filter, Input, Transition
-from streamkit.obs.variables import expand, expand_text, references, used_variables
-from streamkit.obs.yamlformat import read_yaml
 
 SHIPPED = Path(__file__).resolve().parent.parent / "scenes" / "serverless-meetup.yaml"
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from streamkit.aws.cost import (
+from streamkit.aws.workspace.cost import (
     Price,
     billed_hours,
     break_even_events,
@@ -17,7 +17,7 @@ from streamkit.aws.cost import (
     estimate_typical,
     load_price,
 )
-from streamkit.aws.settings import PriceOverride
+from streamkit.aws.workspace.settings import PriceOverride
 from streamkit.cli import main
 from streamkit.errors import ConfigError, UsageError
 

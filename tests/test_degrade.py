@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from streamkit.obs.alerts import Level
-from streamkit.obs.degrade import DegradeEngine, DegradeInputs, Notice, SwitchScene
-from streamkit.obs.health_settings import DegradeSettings
+from streamkit.health.alerts import Level
+from streamkit.health.fallback import DegradeEngine, DegradeInputs, Notice, SwitchScene
+from streamkit.health.settings import DegradeSettings
 
 T0 = 1_800_000_000.0
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from streamkit.config import parse_config
-from streamkit.doctor import CheckResult, DoctorContext, Skip, Status, exit_code, run_checks
+from streamkit.doctor.checklist import CheckResult, DoctorContext, Skip, Status, exit_code, run_checks
 from streamkit.doctor.events import pick_event
 from streamkit.doctor.rehearse import (
     BANDWIDTH_TEST,
@@ -21,10 +21,10 @@ from streamkit.doctor.rehearse import (
     summarize,
 )
 from streamkit.doctor.report import render_text, to_json
+from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
+from streamkit.health.metrics import Metrics
 from streamkit.obs.errors import ObsRequestFailed
-from streamkit.obs.health import Metrics
-from streamkit.obs.rehearsal_settings import RehearsalSettings
 
 
 def result(status: Status, name: str = "x") -> CheckResult:

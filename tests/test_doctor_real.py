@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from streamkit.config import parse_config
-from streamkit.doctor import Status, diagnose, exit_code
+from streamkit.doctor.checklist import Status, diagnose, exit_code
 from streamkit.doctor.rehearse import Rehearsal
+from streamkit.doctor.settings import RehearsalSettings
 from streamkit.obs.client import ObsClient
-from streamkit.obs.rehearsal_settings import RehearsalSettings
 from tests.cli import run_cli
 from tests.realobs import ISSUED_SECRETS, start_obs
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from streamkit.config import parse_config
-from streamkit.doctor import Status, diagnose, exit_code
+from streamkit.doctor.checklist import Status, diagnose, exit_code
 from streamkit.doctor.rehearse import Rehearsal
 from streamkit.doctor.report import render_text, to_json
+from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
-from streamkit.obs.rehearsal_settings import RehearsalSettings
-from streamkit.obs.sim_state import DEMO_NDI_SENDERS, demo_state
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.simulator.server import SimulatorThread
+from streamkit.simulator.state import DEMO_NDI_SENDERS, demo_state
 from tests.cli import run_cli
 from tests.realobs import ISSUED_SECRETS, free_port
 
@@ -128,7 +128,7 @@ def test_unresolvable_secrets_fail_naming_the_reference(sim, env, tmp_path, monk
 
 
 def test_old_obs_version_fails(sim, env, tmp_path, monkeypatch):
-    monkeypatch.setattr("streamkit.obs.sim_req_general.OBS_VERSION", "27.2.4")
+    monkeypatch.setattr("streamkit.simulator.req_general.OBS_VERSION", "27.2.4")
     by_name, _ = run(write(tmp_path, sim.port), ["obs.versions"])
     result = by_name["obs.versions"]
     assert result.status is Status.FAIL

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streamkit.obs.health import (
+from streamkit.health.metrics import (
     HealthTracker,
     Metrics,
     MetricsWindow,
@@ -20,7 +20,7 @@ from streamkit.obs.health import (
     ratio_pct,
     reduce_values,
 )
-from streamkit.obs.health_settings import HealthSettings
+from streamkit.health.settings import HealthSettings
 
 T0 = 1_800_000_000.0
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from streamkit.obs.alerts import AlertEvent, Level
+from streamkit.health.alerts import AlertEvent, Level
+from streamkit.health.fallback import SwitchScene
+from streamkit.health.metrics import Metrics
+from streamkit.health.monitor import StreamMonitor
+from streamkit.health.report import summarize
+from streamkit.health.sessionlog import SessionLog, read_session_log
+from streamkit.health.settings import DegradeSettings
 from streamkit.obs.client import ObsClient
-from streamkit.obs.degrade import SwitchScene
-from streamkit.obs.health import Metrics
-from streamkit.obs.health_settings import DegradeSettings
-from streamkit.obs.monitor import StreamMonitor
-from streamkit.report import summarize
-from streamkit.sessionlog import SessionLog, read_session_log
 from tests.realobs import start_obs
 
 pytestmark = pytest.mark.real_obs

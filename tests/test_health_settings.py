@@ -8,7 +8,7 @@ import pytest
 from pydantic import Field, ValidationError
 
 from streamkit.config import Section, format_validation_error
-from streamkit.obs.health_settings import (
+from streamkit.health.settings import (
     DEFAULT_THRESHOLDS,
     DegradeRule,
     DegradeSettings,

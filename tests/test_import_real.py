@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from streamkit.collection.importer import Importer, ImportIncomplete, load_collection
+from streamkit.collection.live import read_live
+from streamkit.collection.model import Collection
 from streamkit.obs.client import ObsClient
-from streamkit.obs.collection import Collection
-from streamkit.obs.importer import Importer, ImportIncomplete, load_collection
-from streamkit.obs.live import read_live
 from tests.cli import run_cli, write_config
 from tests.realobs import start_obs
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from streamkit.cli import main
-from streamkit.lint import Finding, check_collection, exit_code, lint_paths
-from streamkit.obs.collection import Collection, Input, Scene
+from streamkit.collection.lint import Finding, check_collection, exit_code, lint_paths
+from streamkit.collection.model import Collection, Input, Scene
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT = Path(__file__).parent / "fixtures" / "lint"

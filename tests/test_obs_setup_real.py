@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from streamkit.collection.setup import apply_setup, setup_step
 from streamkit.config import parse_config
 from streamkit.obs.client import ObsClient
-from streamkit.obs.setup import apply_setup, setup_step
 from tests.realobs import free_port
 
 pytestmark = pytest.mark.real_obs

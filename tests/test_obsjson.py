@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from streamkit.errors import ConfigError
-from streamkit.obs.collection import Collection
-from streamkit.obs.obsjson import (
+from streamkit.collection.model import Collection
+from streamkit.collection.obsjson import (
     AUDIO_DEVICE_KEYS,
     RELATIVE_KEYS,
     collection_to_obs,
@@ -18,7 +17,8 @@ from streamkit.obs.obsjson import (
     parse_obs_json,
     read_obs_json,
 )
-from streamkit.obs.yamlformat import read_yaml
+from streamkit.collection.yamlformat import read_yaml
+from streamkit.errors import ConfigError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collections"
 ROOT = Path(__file__).resolve().parent.parent

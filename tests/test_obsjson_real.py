@@ -8,8 +8,8 @@ from pathlib import Path
 import obsws_python
 import pytest
 
-from streamkit.obs.obsjson import read_obs_json, write_obs_json
-from streamkit.obs.yamlformat import read_yaml
+from streamkit.collection.obsjson import read_obs_json, write_obs_json
+from streamkit.collection.yamlformat import read_yaml
 
 pytestmark = pytest.mark.real_obs
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from streamkit.collection.profile import VIDEO_KEYS, apply_profile, plan_profile, read_profile
 from streamkit.obs.client import ObsClient
-from streamkit.obs.profile import VIDEO_KEYS, apply_profile, plan_profile, read_profile
 from tests.cli import run_cli, write_config
 from tests.realobs import ISSUED_SECRETS
 
@@ -93,7 +93,7 @@ def test_refuses_while_streaming(obs, rtmp_server):
                 "streamServiceSettings": {"server": rtmp_server.url, "key": "x"},
             },
         )
-        from streamkit.obs.control import ShowControl
+        from streamkit.show.control import ShowControl
 
         ShowControl(client).start_stream()
         try:

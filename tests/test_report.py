@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from streamkit.cli import main
-from streamkit.report import (
+from streamkit.health.report import (
     format_summary,
     percentile,
     render_svg,
@@ -18,7 +18,7 @@ from streamkit.report import (
     time_live,
     worst_window,
 )
-from streamkit.sessionlog import LogRecord, SessionRecords, read_session_log
+from streamkit.health.sessionlog import LogRecord, SessionRecords, read_session_log
 from tests.cli import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "logs" / "meetup-2026-05-14.jsonl"

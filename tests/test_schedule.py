@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streamkit.aws.calendar import Calendar, Event, zone
-from streamkit.aws.driver import job_specs
 from streamkit.aws.errors import AwsActionFailed, StopRefused
-from streamkit.aws.runner import Runner
-from streamkit.aws.schedule import Ledger, Record, RetryPolicy, decide, plan
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.driver import job_specs
+from streamkit.aws.schedule.plan import Ledger, Record, RetryPolicy, decide, plan
+from streamkit.aws.schedule.runner import Runner
 
 ROME = zone("Europe/Rome")
 MIN = timedelta(minutes=1)
@@ -198,7 +198,7 @@ class TestRunner:
 
     def test_start_late_by_more_than_warmup_is_reported_and_skipped(self, tmp_path, caplog):
         runner, clock = make_runner(tmp_path, POWER_ON + 50 * MIN)
-        with caplog.at_level(logging.ERROR, "streamkit.aws.runner"):
+        with caplog.at_level(logging.ERROR, "streamkit.aws.schedule.runner"):
             assert runner.run_due() == []
         assert runner.workspace.calls == []
         assert runner.ledger.records()["meetup-start"].state == "missed"
@@ -234,7 +234,7 @@ class TestRunner:
         runner.ledger.write(Record("meetup-start", "start", "done", 1, POWER_ON))
         runner.run_due()
         clock.now += 10 * MIN
-        with caplog.at_level(logging.WARNING, "streamkit.aws.runner"):
+        with caplog.at_level(logging.WARNING, "streamkit.aws.schedule.runner"):
             (record,) = runner.run_due()
         assert record.state == "gave_up"
         assert workspace.calls == [("stop",), ("stop",), ("release",)]
@@ -259,7 +259,7 @@ class TestRunner:
         clock.now = POWER_ON + 2 * MIN
         assert runner.execute("meetup-start").state == "done"
         assert runner.execute("meetup-start") is None  # already done
-        with caplog.at_level(logging.WARNING, "streamkit.aws.runner"):
+        with caplog.at_level(logging.WARNING, "streamkit.aws.schedule.runner"):
             assert runner.execute("gone-start") is None
         assert "no longer in the calendar" in caplog.text
 
@@ -273,7 +273,7 @@ def test_an_unexpected_exception_is_recorded_and_retried(tmp_path, caplog):
     workspace = FakeWorkspace()
     workspace.start_error = RuntimeError("socket closed")
     runner, _ = make_runner(tmp_path, POWER_ON, workspace=workspace)
-    with caplog.at_level(logging.ERROR, "streamkit.aws.runner"):
+    with caplog.at_level(logging.ERROR, "streamkit.aws.schedule.runner"):
         (record,) = runner.run_due()
     assert (record.state, record.detail) == ("retry", "RuntimeError: socket closed")
     assert "start meetup-start raised" in caplog.text
@@ -296,7 +296,7 @@ def test_an_action_being_performed_is_not_offered_again(tmp_path):
 def test_a_record_from_an_earlier_event_with_the_same_id_does_not_block_the_next():
     from datetime import UTC, datetime, timedelta
 
-    from streamkit.aws.schedule import Action, Record, RetryPolicy, next_due
+    from streamkit.aws.schedule.plan import Action, Record, RetryPolicy, next_due
 
     at = datetime(2026, 12, 10, 17, 45, tzinfo=UTC)
     action = Action("start", at, "meetup-start", (), at + timedelta(hours=3), timedelta(minutes=45))

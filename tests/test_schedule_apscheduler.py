@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streamkit.aws.calendar import Calendar, Event, zone
-from streamkit.aws.driver import LocalScheduler, read_jobs
-from streamkit.aws.runner import Runner
-from streamkit.aws.schedule import Ledger, RetryPolicy
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.driver import LocalScheduler, read_jobs
+from streamkit.aws.schedule.plan import Ledger, RetryPolicy
+from streamkit.aws.schedule.runner import Runner
 from tests.test_schedule import FakeWorkspace
 
 WARMUP = timedelta(minutes=45)

@@ -6,9 +6,9 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from streamkit.aws.calendar import Calendar, Event, zone
-from streamkit.aws.eventbridge import CloudSchedule, desired, diff, to_cloud_schedule
-from streamkit.aws.schedule import plan
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.eventbridge import CloudSchedule, desired, diff, to_cloud_schedule
+from streamkit.aws.schedule.plan import plan
 
 ROME = zone("Europe/Rome")
 ROLE = "arn:aws:iam::123456789012:role/streamkit-scheduler"

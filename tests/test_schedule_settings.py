@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import Field, ValidationError
 
-from streamkit.aws.schedule_settings import (
+from streamkit.aws.schedule.settings import (
     CalendarSettings,
     ScheduleSettings,
     format_duration,

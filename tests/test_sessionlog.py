@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 
 from streamkit.errors import StreamkitError, UsageError
-from streamkit.obs.alerts import AlertEvent, Level
-from streamkit.obs.degrade import SwitchScene
-from streamkit.obs.health import Metrics
-from streamkit.obs.health_settings import SessionLogSettings
-from streamkit.secrets import REDACT
-from streamkit.sessionlog import (
+from streamkit.health.alerts import AlertEvent, Level
+from streamkit.health.fallback import SwitchScene
+from streamkit.health.metrics import Metrics
+from streamkit.health.sessionlog import (
     SessionLog,
     event_slug,
     iso_utc,
@@ -21,6 +19,8 @@ from streamkit.sessionlog import (
     read_session_log,
     session_log_path,
 )
+from streamkit.health.settings import SessionLogSettings
+from streamkit.secrets import REDACT
 
 T0 = 1_778_781_600.0  # 2026-05-14T18:00:00Z
 

@@ -9,12 +9,12 @@ import pytest
 
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
-from streamkit.obs.control import ShowControl
 from streamkit.obs.errors import ObsRequestFailed
-from streamkit.obs.meters import LevelMeters
-from streamkit.obs.ndi import NdiControl
-from streamkit.obs.runofshow import RunOfShow
-from streamkit.obs.show_settings import Segment
+from streamkit.show.control import ShowControl
+from streamkit.show.meters import LevelMeters
+from streamkit.show.ndi import NdiControl
+from streamkit.show.runofshow import RunOfShow
+from streamkit.show.settings import Segment
 from tests.cli import run_cli, write_config
 from tests.realobs import reset_show
 

@@ -6,9 +6,9 @@ import pytest
 
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
-from streamkit.obs.control import ShowControl
-from streamkit.obs.ndi import NdiControl
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.show.control import ShowControl
+from streamkit.show.ndi import NdiControl
+from streamkit.simulator.server import SimulatorThread
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import obsws_python
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from streamkit.obs.sim_meters import volume_meters
-from streamkit.obs.sim_requests import available_requests, request_since
-from streamkit.obs.sim_state import DEMO_NDI_SENDERS, DEMO_SCENES, SimState, demo_state
-from streamkit.obs.simulator import Simulator, SimulatorThread
+from streamkit.simulator.meters import volume_meters
+from streamkit.simulator.requests import available_requests, request_since
+from streamkit.simulator.server import Simulator, SimulatorThread
+from streamkit.simulator.state import DEMO_NDI_SENDERS, DEMO_SCENES, SimState, demo_state
 from tests.contract.conftest import Backend, RawClient
 from tests.realobs import ISSUED_SECRETS
 

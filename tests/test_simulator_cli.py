@@ -14,7 +14,7 @@ import obsws_python
 import pytest
 
 from streamkit.errors import ConfigError
-from streamkit.obs.sim_scenario import build_state, load_scenario
+from streamkit.simulator.scenario import build_state, load_scenario
 from tests.cli import run_cli
 from tests.realobs import ISSUED_SECRETS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamkit.obs.sim_console import HELP, run_command
+from streamkit.simulator.console import HELP, run_command
 
 
 class Recorder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streamkit.obs.sim_outputs import Output, Outputs, timecode
+from streamkit.simulator.outputs import Output, Outputs, timecode
 
 
 class FakeClock:

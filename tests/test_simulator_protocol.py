@@ -8,9 +8,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from streamkit.obs.sim_protocol import auth_response
-from streamkit.obs.sim_state import SimState
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.simulator.protocol import auth_response
+from streamkit.simulator.server import SimulatorThread
+from streamkit.simulator.state import SimState
 from tests.contract.conftest import Backend, RawClient
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streamkit.errors import ConfigError
-from streamkit.obs.collection import Collection, Input, Scene, SceneItem, Transform
-from streamkit.obs.obsjson import dump_obs_json, parse_obs_json, read_obs_json
-from streamkit.obs.yamlformat import (
+from streamkit.collection.model import Collection, Input, Scene, SceneItem, Transform
+from streamkit.collection.obsjson import dump_obs_json, parse_obs_json, read_obs_json
+from streamkit.collection.yamlformat import (
     collection_json_schema,
     dump_yaml,
     parse_yaml,
@@ -20,6 +19,7 @@ from streamkit.obs.yamlformat import (
     schema_text,
     write_yaml,
 )
+from streamkit.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "collections"

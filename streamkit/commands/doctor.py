@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from streamkit.doctor import Status, config_failed, diagnose, exit_code
+    from streamkit.doctor.checklist import Status, config_failed, diagnose, exit_code
     from streamkit.doctor.report import render_text, to_json
 
     try:
@@ -73,8 +73,8 @@ def _rehearse(args: argparse.Namespace, config: Any) -> Any:
     from pydantic import ValidationError
 
     from streamkit.doctor.rehearse import Rehearsal
+    from streamkit.doctor.settings import RehearsalSettings
     from streamkit.obs.client import client_from_config
-    from streamkit.obs.rehearsal_settings import RehearsalSettings
 
     settings = config.rehearsal
     changes = {

@@ -39,9 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
+    from streamkit.health.monitor import StreamMonitor
+    from streamkit.health.sessionlog import SessionLog, session_log_path
     from streamkit.obs.client import client_from_config
-    from streamkit.obs.monitor import StreamMonitor
-    from streamkit.sessionlog import SessionLog, session_log_path
 
     config = load_config(args.config)
     path = args.log or (

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from streamkit.lint import exit_code, lint_paths
+    from streamkit.collection.lint import exit_code, lint_paths
 
     paths = list(args.paths) or [Path(p) for p in DEFAULT_PATHS if Path(p).exists()]
     if not paths:

@@ -85,8 +85,8 @@ def register_profile(obs_sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_profile_import(args: argparse.Namespace) -> int:
+    from streamkit.collection.profile import apply_profile, plan_profile, read_profile
     from streamkit.obs.client import client_from_config
-    from streamkit.obs.profile import apply_profile, plan_profile, read_profile
     from streamkit.secrets import REDACT
 
     config = load_config(args.config)
@@ -112,8 +112,8 @@ def cmd_profile_import(args: argparse.Namespace) -> int:
 
 
 def cmd_profile_export(args: argparse.Namespace) -> int:
+    from streamkit.collection.profile import export_profile
     from streamkit.obs.client import client_from_config
-    from streamkit.obs.profile import export_profile
 
     config = load_config(args.config)
     with client_from_config(config, reconnect=False, subscriptions=0) as client:
@@ -185,7 +185,7 @@ def _collection_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _desired(args: argparse.Namespace, config):
-    from streamkit.obs.importer import load_collection
+    from streamkit.collection.importer import load_collection
 
     path = args.file or (config.path(config.obs.collection) if config.obs.collection else None)
     if path is None:
@@ -197,8 +197,8 @@ def _desired(args: argparse.Namespace, config):
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from streamkit.collection.importer import Importer
     from streamkit.obs.client import client_from_config
-    from streamkit.obs.importer import Importer
 
     config = load_config(args.config)
     desired = _desired(args, config)
@@ -227,7 +227,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _import(client, desired, args: argparse.Namespace) -> int:
     import sys
 
-    from streamkit.obs.importer import Importer
+    from streamkit.collection.importer import Importer
 
     def confirm(plan) -> bool:
         print("\n".join(plan.lines()))
@@ -259,7 +259,7 @@ def _import(client, desired, args: argparse.Namespace) -> int:
 
 
 def _install(client, desired, args: argparse.Namespace) -> int:
-    from streamkit.obs.install import install_collection, obs_config_dir
+    from streamkit.collection.install import install_collection, obs_config_dir
 
     config_dir = obs_config_dir(args.obs_config)
     if not args.yes:
@@ -277,8 +277,8 @@ def _install(client, desired, args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from streamkit.collection.export import export_collection
     from streamkit.obs.client import client_from_config
-    from streamkit.obs.export import export_collection
 
     config = load_config(args.config)
     with client_from_config(config, reconnect=False, subscriptions=0) as client:

@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from streamkit.report import format_summary, render_svg, summarize, summary_to_json
-    from streamkit.sessionlog import read_session_log
+    from streamkit.health.report import format_summary, render_svg, summarize, summary_to_json
+    from streamkit.health.sessionlog import read_session_log
 
     log = read_session_log(args.log)
     if not log.records and log.skipped:

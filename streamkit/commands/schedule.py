@@ -60,7 +60,7 @@ def _add_from(parser: argparse.ArgumentParser) -> None:
 def cmd_plan(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from streamkit.aws.schedule import plan
+    from streamkit.aws.schedule.plan import plan
 
     if args.days is not None and args.days < 1:
         raise UsageError("--days must be at least 1")
@@ -120,7 +120,7 @@ def _count(config: Any) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from streamkit.aws.driver import LocalScheduler, read_jobs
+    from streamkit.aws.schedule.driver import LocalScheduler, read_jobs
 
     config = load_config(args.config)
     runner = _runner(args, config)
@@ -148,14 +148,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _runner(args: argparse.Namespace, config: Any) -> Any:
-    from streamkit.aws.interlock import obs_live_check
-    from streamkit.aws.runner import AwsWorkspace, Runner
-    from streamkit.aws.schedule import Ledger, RetryPolicy
+    from streamkit.aws.schedule.plan import Ledger, RetryPolicy
+    from streamkit.aws.schedule.runner import AwsWorkspace, Runner
+    from streamkit.aws.workspace.interlock import obs_live_check
 
     runner_settings = config.schedule.runner
     after_start = None
     if runner_settings.import_at_start and (config.obs.profile or config.obs.collection):
-        from streamkit.obs.setup import setup_step
+        from streamkit.collection.setup import setup_step
 
         after_start = setup_step(config, runner_settings.obs_wait.total_seconds())
     return Runner(
@@ -173,7 +173,7 @@ def _jobstore(config: Any) -> Any:
 
 def _manager(config: Any) -> Any:
     from streamkit.aws.session import make_client
-    from streamkit.aws.workspaces import WorkspaceManager
+    from streamkit.aws.workspace.api import WorkspaceManager
 
     settings = config.workspace
     return WorkspaceManager(make_client("workspaces", settings.region), settings)
@@ -183,7 +183,7 @@ def _manager(config: Any) -> Any:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from streamkit.aws.eventbridge import deploy
+    from streamkit.aws.schedule.eventbridge import deploy
 
     config = load_config(args.config)
     group, wanted = _cloud(args, config)
@@ -198,7 +198,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from streamkit.aws.eventbridge import diff
+    from streamkit.aws.schedule.eventbridge import diff
 
     config = load_config(args.config)
     group, wanted = _cloud(args, config)
@@ -211,8 +211,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
-    from streamkit.aws.eventbridge import desired
-    from streamkit.aws.schedule import plan
+    from streamkit.aws.schedule.eventbridge import desired
+    from streamkit.aws.schedule.plan import plan
 
     bridge = config.schedule.eventbridge
     if not bridge.role_arn:
@@ -237,7 +237,7 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
 
 
 def _group(config: Any) -> Any:
-    from streamkit.aws.eventbridge import ScheduleGroup
+    from streamkit.aws.schedule.eventbridge import ScheduleGroup
     from streamkit.aws.session import make_client
 
     name = config.schedule.eventbridge.group or f"streamkit-{config.calendar.name}"
@@ -248,8 +248,8 @@ def _group(config: Any) -> Any:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from streamkit.aws.driver import read_jobs
-    from streamkit.aws.schedule import Ledger
+    from streamkit.aws.schedule.driver import read_jobs
+    from streamkit.aws.schedule.plan import Ledger
 
     config = load_config(args.config)
     path = _jobstore(config)

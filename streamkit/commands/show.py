@@ -108,7 +108,7 @@ def _with_client(func: Handler) -> Callable[[argparse.Namespace], int]:
 
 def _with_control(func: Handler) -> Callable[[argparse.Namespace], int]:
     def run(client, config: Config, args: argparse.Namespace) -> int:
-        from streamkit.obs.control import ShowControl
+        from streamkit.show.control import ShowControl
 
         return int(func(ShowControl(client), config, args) or 0)
 
@@ -145,7 +145,7 @@ def _transition(control, config, args) -> None:
 
 
 def _ndi(client, config):
-    from streamkit.obs.ndi import NdiControl
+    from streamkit.show.ndi import NdiControl
 
     return NdiControl(client, config.show.ndi_senders)
 
@@ -236,7 +236,7 @@ def _text(control, config, args) -> None:
 
 
 def _segments(client, config, args) -> None:
-    from streamkit.obs.runofshow import RunOfShow
+    from streamkit.show.runofshow import RunOfShow
 
     segments = config.show.segments
     if not segments:
@@ -249,7 +249,7 @@ def _segments(client, config, args) -> None:
 
 
 def _move(client, config, how: str, number: int | None = None) -> None:
-    from streamkit.obs.runofshow import RunOfShow
+    from streamkit.show.runofshow import RunOfShow
 
     show = RunOfShow(client, config.show.segments)
     applied = (

@@ -75,7 +75,7 @@ def resolve_password(args: argparse.Namespace, environ: dict[str, str] | None = 
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from streamkit.obs.sim_scenario import Scenario, build_state, fault_actions, load_scenario
+    from streamkit.simulator.scenario import Scenario, build_state, fault_actions, load_scenario
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: must be between 0 and 65535")
@@ -90,7 +90,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def _read_commands(sim) -> None:
     """Apply fault commands typed on stdin, from a daemon thread (it never blocks shutdown)."""
-    from streamkit.obs.sim_console import run_command
+    from streamkit.simulator.console import run_command
 
     if sys.stdin is None or sys.stdin.closed:
         return
@@ -108,8 +108,8 @@ def _read_commands(sim) -> None:
 
 
 async def _serve(host, port, password, scenario, build_state, fault_actions) -> None:
-    from streamkit.obs.sim_registry import OBS_VERSION, WEBSOCKET_VERSION
-    from streamkit.obs.simulator import Simulator
+    from streamkit.simulator.registry import OBS_VERSION, WEBSOCKET_VERSION
+    from streamkit.simulator.server import Simulator
 
     sim = Simulator(password=password, state=build_state(scenario))
     try:

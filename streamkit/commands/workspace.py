@@ -88,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_bundles(args: argparse.Namespace) -> int:
-    from streamkit.aws.bundles import amazon_bundles, gpu_bundles
+    from streamkit.aws.workspace.bundles import amazon_bundles, gpu_bundles
 
     manager = _manager(args)
     bundles = amazon_bundles(manager.client) if args.all else gpu_bundles(manager.client)
@@ -104,7 +104,7 @@ def cmd_bundles(args: argparse.Namespace) -> int:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    from streamkit.aws.provision import provision
+    from streamkit.aws.workspace.provision import provision
 
     manager = _manager(args)
     result = provision(manager, wait=not args.no_wait, on_progress=_progress_printer())
@@ -120,7 +120,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from streamkit.aws.status import fetch_status
+    from streamkit.aws.workspace.status import fetch_status
 
     status = fetch_status(_manager(args))
     if args.json:
@@ -147,8 +147,8 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
-    from streamkit.aws.hold import release
-    from streamkit.aws.interlock import check_stop, obs_live_check
+    from streamkit.aws.workspace.hold import release
+    from streamkit.aws.workspace.interlock import check_stop, obs_live_check
 
     config = load_config(args.config)
     manager = _manager(args, config)
@@ -181,7 +181,7 @@ def cmd_stop(args: argparse.Namespace) -> int:
 
 
 def cmd_hold(args: argparse.Namespace) -> int:
-    from streamkit.aws.hold import hold
+    from streamkit.aws.workspace.hold import hold
 
     until = _parse_time(args.until)
     info, held, minutes = hold(_manager(args), until)
@@ -194,7 +194,7 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from streamkit.aws.hold import release
+    from streamkit.aws.workspace.hold import release
 
     restored = release(_manager(args), args.minutes)
     print("no hold to release" if restored is None else f"AutoStop timeout set to {restored} min")
@@ -206,7 +206,7 @@ def cmd_mode(args: argparse.Namespace) -> int:
     info = manager.require()
     props: dict[str, Any] = {"RunningMode": args.running_mode}
     if args.timeout_minutes is not None:
-        from streamkit.aws.settings import MAX_AUTOSTOP_MINUTES
+        from streamkit.aws.workspace.settings import MAX_AUTOSTOP_MINUTES
 
         minutes = args.timeout_minutes
         if (
@@ -228,8 +228,8 @@ def cmd_mode(args: argparse.Namespace) -> int:
 
 
 def cmd_cost(args: argparse.Namespace) -> int:
-    from streamkit.aws.cost import estimate_months, estimate_typical, load_price
-    from streamkit.aws.cost_report import CostReport, read_sessions
+    from streamkit.aws.workspace.cost import estimate_months, estimate_typical, load_price
+    from streamkit.aws.workspace.cost_report import CostReport, read_sessions
 
     settings = load_config(args.config).workspace
     region = args.region or settings.region
@@ -260,7 +260,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 def _manager(args: argparse.Namespace, config: Any = None) -> Any:
     from streamkit.aws.session import make_client
-    from streamkit.aws.workspaces import WorkspaceManager
+    from streamkit.aws.workspace.api import WorkspaceManager
 
     settings = (config or load_config(args.config)).workspace
     return WorkspaceManager(make_client("workspaces", settings.region), settings)

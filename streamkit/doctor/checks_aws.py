@@ -9,8 +9,8 @@ from streamkit.aws.errors import AwsError, aws_call
 from streamkit.doctor.core import CheckResult, DoctorContext, Skip, Status
 
 if TYPE_CHECKING:
-    from streamkit.aws.calendar import Occurrence
-    from streamkit.aws.workspaces import WorkspaceManager
+    from streamkit.aws.schedule.calendar import Occurrence
+    from streamkit.aws.workspace.api import WorkspaceManager
 
 BROKEN = {"ERROR", "UNHEALTHY", "IMPAIRED", "SUSPENDED", "TERMINATING", "TERMINATED"}
 GPU_BOOT = "GPU bundles cold-boot: allow 15-30 min"
@@ -46,7 +46,7 @@ def check_credentials(ctx: DoctorContext) -> CheckResult:
 
 
 def workspace_manager(ctx: DoctorContext) -> WorkspaceManager:
-    from streamkit.aws.workspaces import WorkspaceManager
+    from streamkit.aws.workspace.api import WorkspaceManager
 
     if "workspace_manager" not in ctx.facts:
         ctx.facts["workspace_manager"] = WorkspaceManager(
@@ -102,7 +102,7 @@ def check_workspace(ctx: DoctorContext) -> CheckResult:
 
 def check_autostop(ctx: DoctorContext) -> CheckResult:
     """An AUTO_STOP WorkSpace cannot stop mid-event: timeout, hold or deployed hold covers it."""
-    from streamkit.aws.hold import current_hold
+    from streamkit.aws.workspace.hold import current_hold
 
     if not workspace_configured(ctx):
         raise Skip("not configured (workspace.directory_id or workspace.workspace_id)")

@@ -7,8 +7,8 @@ from typing import Any
 
 from streamkit.doctor.core import CheckResult, DoctorContext, Skip, Status
 from streamkit.errors import ConfigError
+from streamkit.health.settings import MetricThreshold
 from streamkit.obs.errors import ObsAuthFailed, ObsUnreachable
-from streamkit.obs.health_settings import MetricThreshold
 
 MIN_OBS = (28, 0)  # obs-websocket 5 ships with OBS from 28.0
 MIN_WEBSOCKET = (5, 0)
@@ -125,7 +125,7 @@ def _judge(label: str, value: Any, threshold: MetricThreshold, unit: str) -> tup
 
 def check_fallback_scene(ctx: DoctorContext) -> CheckResult:
     """The scene shown when the stream is in trouble exists in the live collection."""
-    from streamkit.obs.control import ShowControl
+    from streamkit.show.control import ShowControl
 
     wanted = ctx.config.show.fallback_scene
     if not wanted:

@@ -9,7 +9,7 @@ from streamkit.doctor.core import CheckResult, DoctorContext, Skip, Status
 
 def deployed_names(ctx: DoctorContext) -> set[str]:
     """Names of the EventBridge schedules of the calendar's group (empty when not deployed)."""
-    from streamkit.aws.eventbridge import ScheduleGroup
+    from streamkit.aws.schedule.eventbridge import ScheduleGroup
 
     if "deployed" not in ctx.facts:
         name = ctx.config.schedule.eventbridge.group or f"streamkit-{ctx.config.calendar.name}"
@@ -20,14 +20,14 @@ def deployed_names(ctx: DoctorContext) -> set[str]:
 
 def local_keys(ctx: DoctorContext) -> set[str]:
     """Action keys of the jobs in the local runner's job store."""
-    from streamkit.aws.driver import read_jobs
+    from streamkit.aws.schedule.driver import read_jobs
 
     return {job.key for job in read_jobs(ctx.config.schedule.runner.jobstore.expanduser())}
 
 
 def check_schedule(ctx: DoctorContext) -> CheckResult:
     """The event's start (unless it is past) and stop are scheduled somewhere."""
-    from streamkit.aws.schedule import plan
+    from streamkit.aws.schedule.plan import plan
 
     if not ctx.config.calendar.events:
         raise Skip("not configured (no calendar.events)")

@@ -10,7 +10,7 @@ MAX_DETAILS = 12
 
 def check_collection(ctx: DoctorContext) -> CheckResult:
     """`obs plan` against the collection file shows no changes."""
-    from streamkit.obs.importer import Importer, load_collection
+    from streamkit.collection.importer import Importer, load_collection
 
     configured = ctx.config.obs.collection
     if configured is None:
@@ -53,7 +53,7 @@ def _stream_key(ctx: DoctorContext) -> str | None:
 
 def check_profile(ctx: DoctorContext) -> CheckResult:
     """The live profile's video, output and stream-service settings are those of the folder."""
-    from streamkit.obs.profile import plan_profile, read_profile
+    from streamkit.collection.profile import plan_profile, read_profile
 
     configured = ctx.config.obs.profile
     if configured is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from streamkit.errors import ConfigError, StreamkitError
 
 if TYPE_CHECKING:
-    from streamkit.aws.calendar import Occurrence
+    from streamkit.aws.schedule.calendar import Occurrence
     from streamkit.config import Config
     from streamkit.obs.client import ObsClient
 

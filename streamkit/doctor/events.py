@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from streamkit.aws.calendar import Occurrence
+from streamkit.aws.schedule.calendar import Occurrence
 from streamkit.config import Config
 from streamkit.errors import UsageError
 

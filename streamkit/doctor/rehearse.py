@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
+from streamkit.health.metrics import Metrics, Sample, counter, interval_metrics
 from streamkit.obs.client import ObsClient, Request
-from streamkit.obs.control import ShowControl
-from streamkit.obs.health import Metrics, Sample, counter, interval_metrics
-from streamkit.obs.rehearsal_settings import RehearsalSettings
+from streamkit.show.control import ShowControl
 
 BANDWIDTH_TEST = "?bandwidthtest=true"
 DROP_WARN, DROP_FAIL = 0.5, 2.0  # % of frames dropped by the network

@@ -1,4 +1,8 @@
-"""Everything that talks to OBS over obs-websocket v5 (no Textual, no boto3 here)."""
+"""The connection to OBS over obs-websocket v5: client, links, typed errors, reconnect, events,
+RequestBatch. `requests` holds the I/O-free request and batch-result types.
+
+May import: the base modules. Never collection, show, health, tui, aws, commands, cli or config.
+"""
 
 from streamkit.logs import protect_driver_loggers
 

@@ -11,8 +11,8 @@ from textual import work
 from streamkit.errors import StreamkitError
 from streamkit.obs.client import StateChange
 from streamkit.obs.errors import ObsUnreachable
-from streamkit.obs.runofshow import Applied
-from streamkit.obs.snapshot import ShowSnapshot
+from streamkit.show.runofshow import Applied
+from streamkit.show.snapshot import ShowSnapshot
 from streamkit.tui.controller import ShowController
 from streamkit.tui.keymap import ACTIONS, key_label
 from streamkit.tui.messages import ActionFinished

@@ -21,11 +21,11 @@ from textual.widgets import Footer, RichLog, Static
 from textual.worker import get_current_worker
 
 from streamkit.errors import StreamkitError
-from streamkit.obs.alerts import AlertEvent, Level
+from streamkit.health.alerts import AlertEvent, Level
+from streamkit.health.metrics import Metrics
 from streamkit.obs.client import ConnectionState, StateChange
 from streamkit.obs.errors import ObsAuthFailed
-from streamkit.obs.health import Metrics
-from streamkit.obs.snapshot import ShowSnapshot
+from streamkit.show.snapshot import ShowSnapshot
 from streamkit.tui import render
 from streamkit.tui.actions import ShowActions
 from streamkit.tui.controller import Poll, ShowController

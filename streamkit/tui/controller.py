@@ -7,15 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from streamkit.health.monitor import StreamMonitor
 from streamkit.obs.client import ObsClient, StateChange, client_from_config
-from streamkit.obs.control import OutputState, ShowControl
 from streamkit.obs.errors import ObsError
-from streamkit.obs.meters import Level, LevelMeters
-from streamkit.obs.monitor import StreamMonitor
-from streamkit.obs.ndi import NdiControl, NdiInput, SenderList
-from streamkit.obs.runofshow import Applied, RunOfShow
-from streamkit.obs.show_settings import ShowSettings
-from streamkit.obs.snapshot import ShowSnapshot, fetch_snapshot
+from streamkit.show.control import OutputState, ShowControl
+from streamkit.show.meters import Level, LevelMeters
+from streamkit.show.ndi import NdiControl, NdiInput, SenderList
+from streamkit.show.runofshow import Applied, RunOfShow
+from streamkit.show.settings import ShowSettings
+from streamkit.show.snapshot import ShowSnapshot, fetch_snapshot
 from streamkit.tui.health_feed import HealthFeed, HealthReport, MonitorFeed
 from streamkit.tui.settings import TuiSettings
 

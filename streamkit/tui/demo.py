@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from streamkit.health.monitor import StreamMonitor
+from streamkit.health.settings import DegradeSettings
 from streamkit.obs.client import ObsClient
-from streamkit.obs.health_settings import DegradeSettings
-from streamkit.obs.monitor import StreamMonitor
-from streamkit.obs.show_settings import Segment, ShowSettings
-from streamkit.obs.sim_state import DEMO_NDI_SENDERS, demo_state
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.show.settings import Segment, ShowSettings
+from streamkit.simulator.server import SimulatorThread
+from streamkit.simulator.state import DEMO_NDI_SENDERS, demo_state
 from streamkit.tui.controller import ShowController
 from streamkit.tui.health_feed import MonitorFeed
 

@@ -6,11 +6,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from streamkit.obs.alerts import AlertEvent, Level
-from streamkit.obs.health import Metrics
-from streamkit.obs.health_settings import HealthSettings, MetricThreshold
-from streamkit.obs.monitor import StreamMonitor
-from streamkit.obs.snapshot import ShowSnapshot
+from streamkit.health.alerts import AlertEvent, Level
+from streamkit.health.metrics import Metrics
+from streamkit.health.monitor import StreamMonitor
+from streamkit.health.settings import HealthSettings, MetricThreshold
+from streamkit.show.snapshot import ShowSnapshot
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,14 @@ from datetime import datetime
 
 from rich.text import Text
 
-from streamkit.obs.alerts import Level, severity
+from streamkit.health.alerts import Level, severity
+from streamkit.health.metrics import Metrics
+from streamkit.health.settings import MetricThreshold
 from streamkit.obs.client import ConnectionState, StateChange
-from streamkit.obs.control import AudioInput, OutputState, SceneList
-from streamkit.obs.health import Metrics
-from streamkit.obs.health_settings import MetricThreshold
-from streamkit.obs.meters import Level as AudioLevel
-from streamkit.obs.ndi import NdiInput
-from streamkit.obs.show_settings import Segment
+from streamkit.show.control import AudioInput, OutputState, SceneList
+from streamkit.show.meters import Level as AudioLevel
+from streamkit.show.ndi import NdiInput
+from streamkit.show.settings import Segment
 
 LEVEL_STYLE = {Level.OK: "green", Level.WARN: "bold yellow", Level.ALARM: "bold red"}
 BARS = "▁▂▃▄▅▆▇█"

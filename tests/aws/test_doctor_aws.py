@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from streamkit.config import parse_config
-from streamkit.doctor import Status, diagnose
+from streamkit.doctor.checklist import Status, diagnose
 from tests.aws.conftest import REGION
 from tests.aws.schedule_support import stopped_workspace
 

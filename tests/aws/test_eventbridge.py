@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streamkit.aws.calendar import Calendar, Event, zone
-from streamkit.aws.eventbridge import ScheduleGroup, deploy, desired
-from streamkit.aws.schedule import plan
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.eventbridge import ScheduleGroup, deploy, desired
+from streamkit.aws.schedule.plan import plan
 
 ROME = zone("Europe/Rome")
 ROLE = "arn:aws:iam::123456789012:role/streamkit-scheduler"

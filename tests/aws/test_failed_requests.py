@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from streamkit.aws.errors import AwsActionFailed
-from streamkit.aws.settings import WorkspaceSettings
-from streamkit.aws.workspaces import WorkspaceInfo, WorkspaceManager
+from streamkit.aws.workspace.api import WorkspaceInfo, WorkspaceManager
+from streamkit.aws.workspace.settings import WorkspaceSettings
 
 
 @pytest.fixture

@@ -7,10 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streamkit.aws.errors import AwsActionFailed
-from streamkit.aws.hold import RESTORE_TAG, UNTIL_TAG, current_hold, hold, hold_minutes, release
-from streamkit.aws.provision import provision
-from streamkit.aws.settings import WorkspaceSettings
-from streamkit.aws.workspaces import WorkspaceManager
+from streamkit.aws.workspace.api import WorkspaceManager
+from streamkit.aws.workspace.hold import (
+    RESTORE_TAG,
+    UNTIL_TAG,
+    current_hold,
+    hold,
+    hold_minutes,
+    release,
+)
+from streamkit.aws.workspace.provision import provision
+from streamkit.aws.workspace.settings import WorkspaceSettings
 from streamkit.errors import UsageError
 
 NOW = datetime(2026, 3, 5, 17, 10, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from streamkit.aws.errors import StopRefused
-from streamkit.aws.interlock import check_stop
+from streamkit.aws.workspace.interlock import check_stop
 from streamkit.obs.errors import ObsAuthFailed, ObsUnreachable
 
 
@@ -86,7 +86,7 @@ def test_cli_refuses_while_connected_and_force_overrides(moto, config_file, cli)
 
 def test_cli_refuses_while_obs_is_streaming(moto, tmp_path, cli, aws_env):
     from streamkit.obs.client import ObsClient
-    from streamkit.obs.simulator import SimulatorThread
+    from streamkit.simulator.server import SimulatorThread
     from tests.aws.conftest import write_config
 
     with SimulatorThread(password="sim-pass-123") as sim:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streamkit.aws.bundles import resolve_bundle
 from streamkit.aws.errors import AwsActionFailed
+from streamkit.aws.workspace.bundles import resolve_bundle
 from streamkit.errors import ConfigError
 from tests.aws.conftest import write_config
 from tests.aws.moto_bundles import bundle_id

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streamkit.aws.calendar import Calendar, Event, zone
-from streamkit.aws.hold import RESTORE_TAG
-from streamkit.aws.runner import AwsWorkspace, Runner
-from streamkit.aws.schedule import Ledger, RetryPolicy
-from streamkit.aws.settings import WorkspaceSettings
-from streamkit.aws.workspaces import WorkspaceManager
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.plan import Ledger, RetryPolicy
+from streamkit.aws.schedule.runner import AwsWorkspace, Runner
+from streamkit.aws.workspace.api import WorkspaceManager
+from streamkit.aws.workspace.hold import RESTORE_TAG
+from streamkit.aws.workspace.settings import WorkspaceSettings
 from tests.aws.conftest import REGION
 from tests.aws.schedule_support import describe, stopped_workspace
 

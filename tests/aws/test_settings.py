@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from streamkit.aws.provision import creation_request
-from streamkit.aws.settings import WorkspaceSettings
+from streamkit.aws.workspace.provision import creation_request
+from streamkit.aws.workspace.settings import WorkspaceSettings
 
 
 def test_defaults_are_an_auto_stop_graphics_g4dn():

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streamkit.aws.errors import AwsActionFailed
-from streamkit.aws.settings import WorkspaceSettings
-from streamkit.aws.workspaces import WorkspaceManager
+from streamkit.aws.workspace.api import WorkspaceManager
+from streamkit.aws.workspace.settings import WorkspaceSettings
 
 
 class FakeTime:

@@ -28,8 +28,8 @@ import obsws_python
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from streamkit.obs.sim_state import SimState
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.simulator.server import SimulatorThread
+from streamkit.simulator.state import SimState
 from tests.realobs import ISSUED_SECRETS
 
 ALL_LOW_VOLUME = (1 << 11) - 1

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from streamkit.health.monitor import StreamMonitor
+from streamkit.health.settings import DegradeSettings, HealthSettings
 from streamkit.obs.client import ObsClient
-from streamkit.obs.health_settings import DegradeSettings, HealthSettings
-from streamkit.obs.monitor import StreamMonitor
-from streamkit.obs.show_settings import ShowSettings
-from streamkit.obs.sim_state import demo_state
-from streamkit.obs.simulator import SimulatorThread
+from streamkit.show.settings import ShowSettings
+from streamkit.simulator.server import SimulatorThread
+from streamkit.simulator.state import demo_state
 from streamkit.tui.app import StreamkitApp
 from streamkit.tui.controller import ShowController
 from streamkit.tui.demo import DEMO_SHOW

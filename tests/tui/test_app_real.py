@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from streamkit.health.monitor import StreamMonitor
 from streamkit.obs.client import ConnectionState, ObsClient
-from streamkit.obs.control import ShowControl
-from streamkit.obs.monitor import StreamMonitor
-from streamkit.obs.ndi import NdiControl
-from streamkit.obs.show_settings import ShowSettings
+from streamkit.show.control import ShowControl
+from streamkit.show.ndi import NdiControl
+from streamkit.show.settings import ShowSettings
 from streamkit.tui.app import StreamkitApp
 from streamkit.tui.controller import ShowController
 from streamkit.tui.health_feed import MonitorFeed

@@ -7,13 +7,13 @@ from pydantic import ValidationError
 from rich.text import Text
 
 from streamkit.config import load_config
+from streamkit.health.settings import HealthSettings
 from streamkit.obs.client import ObsClient
-from streamkit.obs.control import ShowControl
-from streamkit.obs.health_settings import HealthSettings
-from streamkit.obs.meters import Level as AudioLevel
-from streamkit.obs.ndi import NdiControl
-from streamkit.obs.runofshow import RunOfShow
-from streamkit.obs.snapshot import fetch_snapshot
+from streamkit.show.control import ShowControl
+from streamkit.show.meters import Level as AudioLevel
+from streamkit.show.ndi import NdiControl
+from streamkit.show.runofshow import RunOfShow
+from streamkit.show.snapshot import fetch_snapshot
 from streamkit.tui import render
 from streamkit.tui.app import StreamkitApp
 from streamkit.tui.controller import ShowController

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from streamkit.obs.alerts import AlertEvent, Level
+from streamkit.health.alerts import AlertEvent, Level
+from streamkit.health.metrics import Metrics
 from streamkit.obs.client import ConnectionState, ObsClient, StateChange
-from streamkit.obs.control import AudioInput, OutputState, SceneList
-from streamkit.obs.health import Metrics
-from streamkit.obs.meters import Level as AudioLevel
-from streamkit.obs.ndi import NdiInput
-from streamkit.obs.sim_state import DEMO_NDI_SENDERS, DEMO_SCENES
-from streamkit.obs.snapshot import ShowSnapshot
+from streamkit.show.control import AudioInput, OutputState, SceneList
+from streamkit.show.meters import Level as AudioLevel
+from streamkit.show.ndi import NdiInput
+from streamkit.show.snapshot import ShowSnapshot
+from streamkit.simulator.state import DEMO_NDI_SENDERS, DEMO_SCENES
 from streamkit.tui.app import StreamkitApp
 from streamkit.tui.controller import Poll, ShowController
 from streamkit.tui.demo import DEMO_EVENT, DEMO_SHOW

@@ -1,0 +1,344 @@
+"""EventBridge Scheduler: the calendar's actions as one-time schedules, synced idempotently.
+
+Each action becomes an `at()` schedule in the event's time zone, FlexibleTimeWindow OFF,
+ActionAfterCompletion DELETE, whose universal target calls workspaces:startWorkspaces or
+stopWorkspaces; optionally two more call modifyWorkspaceProperties to raise the AutoStop
+timeout before the start and put it back before the stop. One schedule group per calendar
+holds them; `diff` compares it with the calendar and `deploy` creates what is missing,
+updates what changed and deletes the rest. Limits: a refused start comes back inside
+FailedRequests and EventBridge does not retry it, and there is no interlock here: a cloud
+stop happens even while someone is live.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from streamkit.aws.errors import aws_call
+from streamkit.aws.schedule.calendar import is_ambiguous
+from streamkit.aws.schedule.plan import Action
+from streamkit.aws.workspace.settings import MAX_AUTOSTOP_MINUTES
+
+_SDK = "arn:aws:scheduler:::aws-sdk:workspaces:"
+TARGETS = {
+    "start": (f"{_SDK}startWorkspaces", "StartWorkspaceRequests"),
+    "stop": (f"{_SDK}stopWorkspaces", "StopWorkspaceRequests"),
+}
+MODIFY_TARGET = f"{_SDK}modifyWorkspaceProperties"
+HOLD_LEAD = timedelta(minutes=2)  # AutoStop is raised this long before the start
+RESTORE_LEAD = timedelta(minutes=1)  # and put back this long before the stop
+MAX_EVENT_AGE = 86400  # EventBridge's ceiling, seconds
+CALENDAR_TAG = "streamkit:calendar"
+
+
+@dataclass(frozen=True)
+class CloudSchedule:
+    """One schedule as deployed: everything `deploy` sets and `diff` compares."""
+
+    name: str
+    expression: str
+    timezone: str
+    target_arn: str
+    role_arn: str
+    input: dict[str, Any]
+    retry_policy: dict[str, int]
+    description: str
+    action_after_completion: str = "DELETE"
+    state: str = "ENABLED"
+    at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def operation(self) -> str:
+        """The WorkSpaces API the schedule calls (startWorkspaces, ...)."""
+        return self.target_arn.rsplit(":", 1)[-1]
+
+    def request(self) -> dict[str, Any]:
+        """Arguments of CreateSchedule/UpdateSchedule (the group name aside)."""
+        return {
+            "Name": self.name,
+            "ScheduleExpression": self.expression,
+            "ScheduleExpressionTimezone": self.timezone,
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "ActionAfterCompletion": self.action_after_completion,
+            "State": self.state,
+            "Description": self.description,
+            "Target": {
+                "Arn": self.target_arn,
+                "RoleArn": self.role_arn,
+                "Input": json.dumps(self.input, sort_keys=True),
+                "RetryPolicy": dict(self.retry_policy),
+            },
+        }
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> CloudSchedule:
+        target = data.get("Target") or {}
+        try:
+            payload = json.loads(target.get("Input") or "{}")
+        except ValueError:
+            payload = {"unparsed": target.get("Input")}
+        return cls(
+            name=data["Name"],
+            expression=data.get("ScheduleExpression", ""),
+            timezone=data.get("ScheduleExpressionTimezone") or "UTC",
+            target_arn=target.get("Arn", ""),
+            role_arn=target.get("RoleArn", ""),
+            input=payload,
+            retry_policy=dict(target.get("RetryPolicy") or {}),
+            description=data.get("Description") or "",
+            action_after_completion=data.get("ActionAfterCompletion") or "NONE",
+            state=data.get("State") or "ENABLED",
+        )
+
+    def when(self) -> str:
+        return f"{self.expression} {self.timezone}"
+
+
+def to_cloud_schedule(
+    action: Action, workspace_id: str, role_arn: str, retry_attempts: int = 3
+) -> CloudSchedule:
+    """The schedule that starts or stops the WorkSpace for one action."""
+    arn, field = TARGETS[action.kind]
+    max_age = action.grace.total_seconds() if action.grace is not None else MAX_EVENT_AGE
+    return _schedule(
+        action,
+        name=action.key,
+        at=action.at,
+        target_arn=arn,
+        payload={field: [{"WorkspaceId": workspace_id}]},
+        max_age=max_age,
+        what=f"{action.kind} {workspace_id}",
+        role_arn=role_arn,
+        retry_attempts=retry_attempts,
+    )
+
+
+def autostop_schedule(
+    action: Action,
+    workspace_id: str,
+    role_arn: str,
+    restore_minutes: int,
+    retry_attempts: int = 3,
+) -> CloudSchedule:
+    """Before a start: raise AutoStop to cover the window; before a stop: put it back.
+
+    AUTO_STOP stops a WorkSpace once nobody has been connected for the timeout, even in
+    the middle of a stream. The WorkSpace is STOPPED (start) or AVAILABLE (stop) at these
+    times, the states in which ModifyWorkspaceProperties is accepted.
+    """
+    if action.kind == "start":
+        hours = math.ceil((action.until - action.at).total_seconds() / 3600)
+        minutes = min(max(60, hours * 60), MAX_AUTOSTOP_MINUTES)
+        name, at = f"{action.key.removesuffix('-start')}-hold", action.at - HOLD_LEAD
+        max_age = action.grace.total_seconds() if action.grace is not None else MAX_EVENT_AGE
+        what = f"raise AutoStop of {workspace_id} to {minutes} min"
+    else:
+        minutes = restore_minutes
+        name, at = f"{action.key.removesuffix('-stop')}-restore", action.at - RESTORE_LEAD
+        max_age = MAX_EVENT_AGE
+        what = f"put AutoStop of {workspace_id} back to {minutes} min"
+    return _schedule(
+        action,
+        name=name,
+        at=at,
+        target_arn=MODIFY_TARGET,
+        payload={
+            "WorkspaceId": workspace_id,
+            "WorkspaceProperties": {"RunningModeAutoStopTimeoutInMinutes": minutes},
+        },
+        max_age=max_age,
+        what=what,
+        role_arn=role_arn,
+        retry_attempts=retry_attempts,
+    )
+
+
+def _schedule(
+    action: Action,
+    *,
+    name: str,
+    at: datetime,
+    target_arn: str,
+    payload: dict[str, Any],
+    max_age: float,
+    what: str,
+    role_arn: str,
+    retry_attempts: int,
+) -> CloudSchedule:
+    """A one-time schedule at `at`, written in the event's zone.
+
+    A wall time that happens twice (the fall-back hour) is written in UTC instead, so that
+    AWS cannot pick the other one.
+    """
+    first = action.occurrences[0]
+    tz = first.event.tz
+    local = at.astimezone(tz).replace(tzinfo=None)
+    if is_ambiguous(local, tz):
+        local, zone_name = at.astimezone(UTC).replace(tzinfo=None), "UTC"
+    else:
+        zone_name = tz.key
+    return CloudSchedule(
+        name=name,
+        expression=f"at({local:%Y-%m-%dT%H:%M:%S})",
+        timezone=zone_name,
+        target_arn=target_arn,
+        role_arn=role_arn,
+        input=payload,
+        retry_policy={
+            "MaximumEventAgeInSeconds": int(min(max(max_age, 60), MAX_EVENT_AGE)),
+            "MaximumRetryAttempts": retry_attempts,
+        },
+        description=(
+            f"streamkit: {what} for {action.titles} ({first.local_start:%Y-%m-%d %H:%M} {tz.key})"
+        )[:512],
+        at=at,
+    )
+
+
+def desired(
+    actions: Iterable[Action],
+    workspace_id: str,
+    role_arn: str,
+    now: datetime,
+    *,
+    retry_attempts: int = 3,
+    restore_minutes: int | None = None,
+) -> list[CloudSchedule]:
+    """Schedules still ahead of `now` (past ones would never fire), in time order.
+
+    With `restore_minutes`, each window also gets AutoStop hold and restore schedules.
+    """
+    wanted = []
+    for action in actions:
+        wanted.append(to_cloud_schedule(action, workspace_id, role_arn, retry_attempts))
+        if restore_minutes is not None:
+            wanted.append(
+                autostop_schedule(action, workspace_id, role_arn, restore_minutes, retry_attempts)
+            )
+    return sorted((s for s in wanted if s.at is not None and s.at > now), key=_order)
+
+
+def _order(schedule: CloudSchedule) -> tuple[datetime, str]:
+    return (schedule.at or datetime.min.replace(tzinfo=UTC), schedule.name)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One step of a sync: create, update (with the fields that differ) or delete."""
+
+    op: Literal["create", "update", "delete"]
+    name: str
+    schedule: CloudSchedule | None = None
+    fields: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        when = f" {self.schedule.when()}" if self.schedule else ""
+        what = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{self.op:6} {self.name}{when}{what}"
+
+
+_COMPARED = (
+    "expression",
+    "timezone",
+    "target_arn",
+    "role_arn",
+    "input",
+    "retry_policy",
+    "description",
+    "action_after_completion",
+    "state",
+)
+
+
+def diff(wanted: Iterable[CloudSchedule], deployed: Iterable[CloudSchedule]) -> list[Change]:
+    """What deploy would do: creates and updates in time order, then deletes by name."""
+    have = {s.name: s for s in deployed}
+    changes: list[Change] = []
+    names = set()
+    for schedule in wanted:
+        names.add(schedule.name)
+        current = have.get(schedule.name)
+        if current is None:
+            changes.append(Change("create", schedule.name, schedule))
+            continue
+        differ = tuple(f for f in _COMPARED if getattr(current, f) != getattr(schedule, f))
+        if differ:
+            changes.append(Change("update", schedule.name, schedule, differ))
+    stale = sorted(set(have) - names)
+    changes.extend(Change("delete", name, have[name]) for name in stale)
+    return changes
+
+
+class ScheduleGroup:
+    """The schedule group of one calendar, through an injected boto3 `scheduler` client."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def exists(self) -> bool:
+        with aws_call("GetScheduleGroup"):
+            try:
+                self.client.get_schedule_group(Name=self.name)
+            except self.client.exceptions.ResourceNotFoundException:
+                return False
+        return True
+
+    def ensure(self, calendar_name: str) -> bool:
+        """Create the group when missing; True when it was created."""
+        if self.exists():
+            return False
+        with aws_call("CreateScheduleGroup"):
+            self.client.create_schedule_group(
+                Name=self.name, Tags=[{"Key": CALENDAR_TAG, "Value": calendar_name}]
+            )
+        return True
+
+    def schedules(self) -> list[CloudSchedule]:
+        """Every schedule of the group, in full (ListSchedules gives only a summary)."""
+        if not self.exists():
+            return []
+        names: list[str] = []
+        with aws_call("ListSchedules"):
+            for page in self.client.get_paginator("list_schedules").paginate(GroupName=self.name):
+                names.extend(s["Name"] for s in page.get("Schedules", []))
+        found = []
+        for name in sorted(names):
+            with aws_call(f"GetSchedule {name}"):
+                found.append(
+                    CloudSchedule.from_api(self.client.get_schedule(Name=name, GroupName=self.name))
+                )
+        return found
+
+    def apply(self, changes: Iterable[Change]) -> None:
+        for change in changes:
+            if change.op == "delete":
+                with aws_call(f"DeleteSchedule {change.name}"):
+                    self.client.delete_schedule(Name=change.name, GroupName=self.name)
+                continue
+            request = {**_schedule_of(change).request(), "GroupName": self.name}
+            if change.op == "create":
+                with aws_call(f"CreateSchedule {change.name}"):
+                    self.client.create_schedule(**request)
+            else:
+                with aws_call(f"UpdateSchedule {change.name}"):
+                    self.client.update_schedule(**request)
+
+
+def _schedule_of(change: Change) -> CloudSchedule:
+    if change.schedule is None:
+        raise ValueError(f"{change.op} {change.name}: the change carries no schedule")
+    return change.schedule
+
+
+def deploy(group: ScheduleGroup, wanted: list[CloudSchedule], calendar_name: str) -> list[Change]:
+    """Make the group hold exactly `wanted`; returns the changes made (empty: in sync)."""
+    group.ensure(calendar_name)
+    changes = diff(wanted, group.schedules())
+    group.apply(changes)
+    return changes

@@ -1,0 +1,155 @@
+"""Create the streaming WorkSpace once (idempotent) and explain why a creation failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from streamkit.aws.errors import AwsActionFailed, aws_call
+from streamkit.aws.workspace.api import NAME_TAG, ProgressCallback, WorkspaceInfo, WorkspaceManager
+from streamkit.aws.workspace.bundles import Bundle, resolve_bundle
+from streamkit.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    workspace: WorkspaceInfo
+    created: bool
+    bundle: Bundle | None = None
+
+
+def provision(
+    manager: WorkspaceManager, *, wait: bool = True, on_progress: ProgressCallback | None = None
+) -> ProvisionResult:
+    """The configured WorkSpace, created from the config when none exists yet.
+
+    Never creates a second one: an existing WorkSpace for the directory and user, or one
+    tagged for this config, is returned (or reported) instead.
+    """
+    s = manager.settings
+    for field in ("directory_id", "user_name"):
+        if not getattr(s, field):
+            raise ConfigError(f"workspace.{field} is required to provision a WorkSpace")
+    existing = manager.find()
+    if existing is None and s.workspace_id:
+        raise AwsActionFailed(
+            f"workspace.workspace_id {s.workspace_id} does not exist in {manager.region}",
+            hint="remove workspace.workspace_id to create a WorkSpace from the config",
+        )
+    if existing is None:
+        _refuse_tagged_duplicate(manager)
+        _require_registered_directory(manager)
+        bundle = resolve_bundle(manager.client, s.bundle, manager.region)
+        workspace_id = _create(manager, bundle)
+        created = True
+    else:
+        bundle, workspace_id, created = None, existing.workspace_id, False
+    if not created and existing.state != "PENDING":
+        return ProvisionResult(existing, created, bundle)  # exists; starting it is `start`
+    if wait:
+        info = manager.wait_for(workspace_id, "AVAILABLE", on_progress=on_progress)
+    else:
+        info = manager.describe(workspace_id) or WorkspaceInfo(workspace_id, "PENDING")
+    return ProvisionResult(info, created, bundle)
+
+
+def creation_request(settings: Any, bundle_id: str) -> dict[str, Any]:
+    """The WorkspaceRequest for CreateWorkspaces, from the config."""
+    props: dict[str, Any] = {"RunningMode": settings.running_mode}
+    if settings.running_mode == "AUTO_STOP":
+        props["RunningModeAutoStopTimeoutInMinutes"] = settings.auto_stop_timeout_minutes
+    if settings.root_volume_gib:
+        props["RootVolumeSizeGib"] = settings.root_volume_gib
+    if settings.user_volume_gib:
+        props["UserVolumeSizeGib"] = settings.user_volume_gib
+    tags = {**settings.tags, NAME_TAG: settings.name}
+    return {
+        "DirectoryId": settings.directory_id,
+        "UserName": settings.user_name,
+        "BundleId": bundle_id,
+        "WorkspaceProperties": props,
+        "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+    }
+
+
+def _create(manager: WorkspaceManager, bundle: Bundle) -> str:
+    import botocore.exceptions
+
+    request = creation_request(manager.settings, bundle.bundle_id)
+    with aws_call("CreateWorkspaces"):
+        try:
+            answer = manager.client.create_workspaces(Workspaces=[request])
+        except botocore.exceptions.ClientError as exc:
+            error = exc.response.get("Error", {})
+            code, message = error.get("Code", ""), error.get("Message", "")
+            if "LimitExceeded" in code:
+                raise explain_creation_failure(code, message, manager, bundle) from None
+            raise
+    for failed in answer.get("FailedRequests", []):
+        raise explain_creation_failure(
+            failed.get("ErrorCode", ""), failed.get("ErrorMessage", ""), manager, bundle
+        )
+    pending = answer.get("PendingRequests", [])
+    if not pending:
+        raise AwsActionFailed("CreateWorkspaces answered with neither a WorkSpace nor a failure")
+    return pending[0]["WorkspaceId"]
+
+
+def explain_creation_failure(
+    code: str, message: str, manager: WorkspaceManager, bundle: Bundle
+) -> AwsActionFailed:
+    """A plain explanation of the usual reasons CreateWorkspaces fails."""
+    s, region = manager.settings, manager.region
+    said = f"(AWS: {code}: {message})"
+    text = f"{code} {message}".lower()
+    if "limitexceeded" in text or "quota" in text or "limit" in text:
+        return AwsActionFailed(
+            f"the account's quota for {bundle.compute_type} WorkSpaces in {region} is used up; "
+            f"new accounts start at 0 for GPU bundles {said}",
+            hint="request an increase in the Service Quotas console (Amazon WorkSpaces) or with "
+            "`aws service-quotas list-service-quotas --service-code workspaces` then "
+            "`aws service-quotas request-service-quota-increase`; approval can take days",
+        )
+    if "directory" in text:
+        return _directory_error(s.directory_id, region, said)
+    if "user" in text:
+        return AwsActionFailed(
+            f"user {s.user_name!r} does not exist in directory {s.directory_id} {said}",
+            hint="create the user in the directory (WorkSpaces console > Users, or your AD), "
+            "then run provision again",
+        )
+    if "bundle" in text:
+        return AwsActionFailed(
+            f"bundle {bundle.name} ({bundle.bundle_id}) is not offered in {region} {said}",
+            hint="`streamkit workspace bundles` lists the GPU bundles of the region",
+        )
+    return AwsActionFailed(f"CreateWorkspaces failed: {code}: {message}")
+
+
+def _directory_error(directory_id: str, region: str, said: str = "") -> AwsActionFailed:
+    return AwsActionFailed(
+        f"directory {directory_id} is not registered with WorkSpaces in {region} {said}".rstrip(),
+        hint="register it (WorkSpaces console > Directories > Register, or "
+        "`aws workspaces register-workspace-directory`) in the same region as workspace.region",
+    )
+
+
+def _require_registered_directory(manager: WorkspaceManager) -> None:
+    directory_id = manager.settings.directory_id
+    with aws_call("DescribeWorkspaceDirectories"):
+        answer = manager.client.describe_workspace_directories(DirectoryIds=[directory_id])
+    states = [d.get("State") for d in answer.get("Directories", [])]
+    if "REGISTERED" not in states:
+        raise _directory_error(directory_id, manager.region)
+
+
+def _refuse_tagged_duplicate(manager: WorkspaceManager) -> None:
+    tagged = manager.find_tagged()
+    if tagged:
+        other = tagged[0]
+        raise AwsActionFailed(
+            f"WorkSpace {other.workspace_id} (user {other.user_name}) already carries the tag "
+            f"{NAME_TAG}={manager.settings.name}; not creating a second one",
+            hint=f"set workspace.user_name: {other.user_name} (or workspace.workspace_id: "
+            f"{other.workspace_id}), or terminate it first",
+        )

@@ -1,0 +1,443 @@
+"""Lint of scene collections (scenes/) and OBS profiles (profiles/): problems with file and line.
+
+Exit status of a lint run: 0 clean, 1 problems found, 2 a file is unreadable or invalid
+(bad YAML/JSON/INI, or a collection that does not match the schema).
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from streamkit.collection.model import Collection
+from streamkit.collection.obsjson import parse_obs_json
+from streamkit.collection.variables import references
+from streamkit.collection.yamlformat import parse_yaml_with_lines
+from streamkit.errors import ConfigError
+from streamkit.sensitive import is_secret_key, secret_in_url
+
+COLLECTION_SUFFIXES = {".yaml", ".yml", ".json"}
+PROFILE_JSON = ("service.json", "streamEncoder.json", "recordEncoder.json")
+BUILTIN_TRANSITIONS = {"Fade", "Cut"}
+# Settings that hold a file path (lists of {"value": path} for slideshow and VLC playlists).
+ASSET_KEYS = {
+    "file",
+    "local_file",
+    "path",
+    "image_path",
+    "luma_image",
+    "text_file",
+    "css_file",
+    "shader_file_name",
+    "lut_file",
+}
+ASSET_LIST_KEYS = {"files", "playlist"}
+ABSOLUTE = re.compile(r"^(/|~[/\\]|[A-Za-z]:[\\/]|\\\\)")
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+ONLY_VARIABLE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
+INI_PATH_KEY = re.compile(r"(FilePath|Path)$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem; `invalid` means the file could not be read or does not match its format."""
+
+    path: Path
+    line: int | None
+    message: str
+    invalid: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.message}"
+
+
+def exit_code(findings: Sequence[Finding]) -> int:
+    """2 when any file was invalid, 1 when problems were found, else 0."""
+    if any(f.invalid for f in findings):
+        return 2
+    return 1 if findings else 0
+
+
+def lint_paths(paths: Sequence[Path]) -> tuple[list[Finding], int]:
+    """Lint files and folders (a folder with basic.ini is a profile); (findings, files read)."""
+    findings: list[Finding] = []
+    count = 0
+    for path in paths:
+        for kind, target in _targets(Path(path)):
+            count += 1
+            if kind == "profile":
+                findings += lint_profile(target)
+            else:
+                findings += lint_collection_file(target)
+    return findings, count
+
+
+def _targets(path: Path) -> Iterator[tuple[str, Path]]:
+    if path.is_dir():
+        if (path / "basic.ini").exists():
+            yield "profile", path
+            return
+        for child in sorted(path.iterdir()):
+            if child.is_dir() and child.name != "assets":
+                yield from _targets(child)
+            elif child.is_file() and child.suffix in COLLECTION_SUFFIXES:
+                yield "collection", child
+    elif path.name == "basic.ini" or (path.parent / "basic.ini").exists():
+        yield "profile", path.parent
+    elif path.exists():
+        yield "collection", path
+    else:
+        yield "missing", path
+
+
+# --- collections -------------------------------------------------------------------------
+
+
+def _unreadable(path: Path, exc: OSError | UnicodeDecodeError) -> list[Finding]:
+    why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
+    return [Finding(path, None, f"cannot read: {why}", invalid=True)]
+
+
+def lint_collection_file(path: Path) -> list[Finding]:
+    """Read a YAML or OBS JSON collection and check it."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _unreadable(path, exc)
+    try:
+        if path.suffix == ".json":
+            collection = parse_obs_json(text, path)
+            lines: Any = _JsonLines(text, collection)
+        else:
+            collection, lines = parse_yaml_with_lines(text, path)
+    except ConfigError as exc:
+        return [_finding_from_error(line, path) for line in str(exc).splitlines()]
+    return [
+        Finding(path, lines.line_of(loc), message)
+        for loc, message in check_collection(collection, path.parent)
+    ]
+
+
+def _finding_from_error(text: str, path: Path) -> Finding:
+    match = re.match(rf"^{re.escape(str(path))}:(\d+): (.*)$", text)
+    if match:
+        return Finding(path, int(match[1]), match[2], invalid=True)
+    message = text.removeprefix(f"{path}: ").removeprefix(f"{path}:")
+    return Finding(path, None, message.strip(), invalid=True)
+
+
+class _JsonLines:
+    """Lines in an OBS JSON file, approximately: where the source a problem is about is named."""
+
+    def __init__(self, text: str, collection: Collection) -> None:
+        self.lines = text.splitlines()
+        self.collection = collection
+
+    def line_of(self, loc: tuple) -> int | None:
+        if len(loc) < 2 or loc[0] not in ("inputs", "scenes", "groups", "transitions"):
+            return None
+        needle = json.dumps(getattr(self.collection, loc[0])[loc[1]].name)
+        return next((n for n, line in enumerate(self.lines, start=1) if needle in line), None)
+
+
+def check_collection(collection: Collection, base_dir: Path) -> list[tuple[tuple, str]]:
+    """Problems in a collection as (location, message); location is a key path into the
+    YAML document (for JSON files, ("name", source name))."""
+    problems: list[tuple[tuple, str]] = []
+    problems += _check_names(collection)
+    problems += _check_items(collection)
+    problems += _check_cycles(collection)
+    problems += _check_settings(collection, base_dir)
+    return problems
+
+
+def _owners(collection: Collection) -> Iterator[tuple[tuple, Any]]:
+    for key in ("inputs", "scenes", "groups"):
+        for i, owner in enumerate(getattr(collection, key)):
+            yield (key, i), owner
+
+
+def _check_names(collection: Collection) -> list[tuple[tuple, str]]:
+    problems = []
+    seen: set[str] = set()
+    for loc, owner in _owners(collection):
+        if owner.name in seen:
+            problems.append(
+                (
+                    (*loc, "name"),
+                    f"the name {owner.name!r} is used twice; OBS "
+                    "needs every input, scene and group named differently",
+                )
+            )
+        seen.add(owner.name)
+    scenes = {s.name for s in collection.scenes}
+    for key in ("current_scene", "current_program_scene"):
+        value = getattr(collection, key)
+        if value and value not in scenes:
+            problems.append(((key,), f"{key} {value!r} is not one of the scenes"))
+    transitions = BUILTIN_TRANSITIONS | {t.name for t in collection.transitions}
+    if collection.transition not in transitions:
+        problems.append(
+            (
+                ("transition",),
+                f"transition {collection.transition!r} is neither "
+                "Fade, Cut nor one of `transitions`",
+            )
+        )
+    return problems
+
+
+def _check_items(collection: Collection) -> list[tuple[tuple, str]]:
+    names = collection.source_names()
+    problems = []
+    for key in ("scenes", "groups"):
+        for i, scene in enumerate(getattr(collection, key)):
+            for j, item in enumerate(scene.items):
+                if item.source not in names:
+                    problems.append(
+                        (
+                            (key, i, "items", j),
+                            f"{scene.name!r}: item {item.source!r} names no input, scene or group",
+                        )
+                    )
+    return problems
+
+
+def _check_cycles(collection: Collection) -> list[tuple[tuple, str]]:
+    """Scenes that contain themselves, directly or through other scenes and groups."""
+    containers = {s.name: s for s in [*collection.scenes, *collection.groups]}
+    locs = {s.name: ("scenes", i) for i, s in enumerate(collection.scenes)}
+    locs.update({g.name: ("groups", i) for i, g in enumerate(collection.groups)})
+    problems = []
+    for name, scene in containers.items():
+        path = _path_back_to(name, scene, containers)
+        if path:
+            first = next(j for j, item in enumerate(scene.items) if item.source == path[1])
+            chain = " > ".join(path)
+            problems.append(((*locs[name], "items", first), f"{name!r} contains itself ({chain})"))
+    return problems
+
+
+def _path_back_to(start: str, scene: Any, containers: dict[str, Any]) -> list[str] | None:
+    stack = [(start, [start])]
+    visited: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        for item in containers[current].items:
+            if item.source == start:
+                return [*path, start]
+            if item.source in containers and item.source not in visited:
+                visited.add(item.source)
+                stack.append((item.source, [*path, item.source]))
+    return None
+
+
+def _check_settings(collection: Collection, base_dir: Path) -> list[tuple[tuple, str]]:
+    problems = []
+    owners: list[tuple[tuple, str, dict]] = []
+    for i, source in enumerate(collection.inputs):
+        owners.append((("inputs", i, "settings"), source.name, source.settings))
+        for j, filt in enumerate(source.filters):
+            owners.append(
+                (
+                    ("inputs", i, "filters", j, "settings"),
+                    f"{source.name}/{filt.name}",
+                    filt.settings,
+                )
+            )
+    for key in ("scenes", "groups"):
+        for i, scene in enumerate(getattr(collection, key)):
+            for j, filt in enumerate(scene.filters):
+                owners.append(
+                    ((key, i, "filters", j, "settings"), f"{scene.name}/{filt.name}", filt.settings)
+                )
+    for i, transition in enumerate(collection.transitions):
+        owners.append((("transitions", i, "settings"), transition.name, transition.settings))
+    for loc, owner, settings in owners:
+        for here, key, value in _strings(settings, loc):
+            problems += [(here, f"{owner!r}: {m}") for m in _check_string(key, value, base_dir)]
+    return problems
+
+
+def _strings(value: Any, loc: tuple, key: str = "") -> Iterator[tuple[tuple, str, str]]:
+    """(location, the key it is under, string) for every string in a settings value."""
+    if isinstance(value, str):
+        yield loc, key, value
+    elif isinstance(value, dict):
+        for sub, item in value.items():
+            inherited = key if sub == "value" and key in ASSET_LIST_KEYS else str(sub)
+            yield from _strings(item, (*loc, sub), inherited)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*loc, i), key)
+
+
+def _check_string(key: str, value: str, base_dir: Path) -> list[str]:
+    problems = []
+    try:
+        references(value)
+    except ValueError as exc:
+        problems.append(f"settings.{key}: {exc}")
+    if _is_secret(key, value):
+        problems.append(
+            f"settings.{key}: a password or key is committed here; write a ${{VARIABLE}} and "
+            "set it in the environment instead"
+        )
+    if (key in ASSET_KEYS or key in ASSET_LIST_KEYS) and value and not URL.match(value):
+        if ABSOLUTE.match(value):
+            problems.append(
+                f"settings.{key}: absolute path {value!r} will not exist on another machine; "
+                "put the file under scenes/assets/ and write ./assets/NAME"
+            )
+        elif value.startswith(("./", "../")) and "${" not in value:
+            problems += _check_asset(key, value, base_dir)
+    return problems
+
+
+def _check_asset(key: str, value: str, base_dir: Path) -> list[str]:
+    """A `./` asset must exist, sit under the collection's folder and not be git-ignored."""
+    folder = base_dir.resolve()
+    target = (folder / value).resolve()
+    if not target.is_relative_to(folder):
+        return [
+            f"settings.{key}: asset {value!r} is outside the collection's folder, so it is "
+            "not shipped with it; move it under assets/"
+        ]
+    if not target.exists():
+        return [f"settings.{key}: asset {value!r} is missing ({target})"]
+    if _git_ignored(target):
+        return [
+            f"settings.{key}: asset {value!r} is ignored by git, so it will never be "
+            "committed; change .gitignore"
+        ]
+    return []
+
+
+def _git_ignored(path: Path) -> bool:
+    """True when `path` is in a git work tree and ignored there (False without git)."""
+    try:
+        answer = subprocess.run(
+            ["git", "-C", str(path.parent), "check-ignore", "-q", path.name],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return answer.returncode == 0
+
+
+def _is_secret(key: str, value: str) -> bool:
+    if not value.strip() or ONLY_VARIABLE.match(value.strip()):
+        return False
+    if is_secret_key(key):
+        return True
+    secret = secret_in_url(value)
+    return bool(secret and not secret.startswith("${"))
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+def lint_profile(folder: Path) -> list[Finding]:
+    """Check an exported OBS profile: basic.ini and the JSON files next to it."""
+    findings = _lint_basic_ini(folder / "basic.ini")
+    for name in PROFILE_JSON:
+        path = folder / name
+        if path.exists():
+            findings += _lint_profile_json(path)
+    return findings
+
+
+def _lint_basic_ini(path: Path) -> list[Finding]:
+    if not path.exists():
+        return [Finding(path, None, "missing: a profile folder needs basic.ini", invalid=True)]
+    parser = configparser.RawConfigParser(strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        parser.read_string(text, source=str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        return _unreadable(path, exc)
+    except configparser.MissingSectionHeaderError as exc:
+        return [
+            Finding(
+                path, exc.lineno, "invalid INI: a [Section] header must come first", invalid=True
+            )
+        ]
+    except configparser.ParsingError as exc:
+        return [
+            Finding(path, n, "invalid INI line: expected key=value or [Section]", invalid=True)
+            for n, _ in exc.errors
+        ]
+    findings = []
+    lines = text.splitlines()
+    for section in parser.sections():
+        for key, value in parser.items(section):
+            line = _ini_line(lines, section, key)
+            if INI_PATH_KEY.search(key) and ABSOLUTE.match(value):
+                findings.append(
+                    Finding(
+                        path,
+                        line,
+                        f"[{section}] {key}: absolute path {value!r} will not exist on "
+                        "another machine; leave it out to use OBS's default",
+                    )
+                )
+            if is_secret_key(key) and value.strip():
+                findings.append(
+                    Finding(
+                        path,
+                        line,
+                        f"[{section}] {key}: a password or key is committed here; leave it empty",
+                    )
+                )
+    return findings
+
+
+def _ini_line(lines: list[str], section: str, key: str) -> int | None:
+    in_section = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_section = stripped == f"[{section}]"
+        elif in_section and stripped.split("=", 1)[0].strip() == key:
+            return number
+    return None
+
+
+def _lint_profile_json(path: Path) -> list[Finding]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return _unreadable(path, exc)
+    except json.JSONDecodeError as exc:
+        return [Finding(path, exc.lineno, f"invalid JSON: {exc.msg}", invalid=True)]
+    if not isinstance(data, dict):
+        return [Finding(path, 1, "expected a JSON object", invalid=True)]
+    findings = []
+    lines = text.splitlines()
+    settings = data.get("settings", data)
+    for here, key, value in _strings(settings if isinstance(settings, dict) else {}, ()):
+        if _is_secret(key, value):
+            line = next(
+                (n for n, text_line in enumerate(lines, start=1) if f'"{key}"' in text_line), None
+            )
+            what = "stream key" if key == "key" else "password or key"
+            findings.append(
+                Finding(
+                    path,
+                    line,
+                    f"settings.{'.'.join(map(str, here))}: a {what} is committed here; "
+                    "leave it empty (it is set when the profile is imported)",
+                )
+            )
+    return findings

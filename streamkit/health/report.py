@@ -1,0 +1,351 @@
+"""Post-event summary of a session log (time live, drops, worst minute, bitrate) and SVG chart."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from streamkit.health.sessionlog import LogRecord, SessionRecords, SkippedLine, iso_utc
+
+WORST_WINDOW_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class BitrateStats:
+    """Per-sample bitrate figures in kbps; `avg` is total bits over total time."""
+
+    min: float
+    avg: float
+    p5: float
+    max: float
+    samples: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorstMinute:
+    """The 60 s window (start, end] with the highest share of network-dropped frames."""
+
+    start: float
+    end: float
+    drop_pct: float
+    dropped: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The post-event figures of one session log."""
+
+    start: float | None
+    end: float | None
+    samples: int
+    time_live_s: float
+    dropped_frames: int
+    total_frames: int
+    drop_pct: float | None
+    worst_minute: WorstMinute | None
+    bitrate: BitrateStats | None
+    alerts: list[LogRecord] = field(default_factory=list)
+    actions: list[LogRecord] = field(default_factory=list)
+    skipped: list[SkippedLine] = field(default_factory=list)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def frame_counts(sample: LogRecord) -> tuple[int, int] | None:
+    """(dropped, total) network frames of a sample's interval, when both are known."""
+    dropped, total = _int(sample.data.get("dropped_frames")), _int(sample.data.get("total_frames"))
+    return None if dropped is None or total is None else (dropped, total)
+
+
+def time_live(samples: list[LogRecord]) -> float:
+    """Seconds live: for each run of live samples, the stream's last reported duration.
+
+    A run ends at a sample that is not live or whose uptime went down (the stream restarted).
+    Runs without uptime count the sampled intervals instead.
+    """
+    total = 0.0
+    run_uptime: float | None = None
+    run_intervals = 0.0
+    for sample in samples:
+        live = sample.data.get("live") is True
+        uptime = _float(sample.data.get("uptime_s"))
+        restarted = uptime is not None and run_uptime is not None and uptime < run_uptime
+        if not live or restarted:
+            total += run_uptime if run_uptime is not None else run_intervals
+            run_uptime, run_intervals = None, 0.0
+        if live:
+            run_uptime = uptime if uptime is not None else run_uptime
+            run_intervals += _float(sample.data.get("interval_s")) or 0.0
+    return total + (run_uptime if run_uptime is not None else run_intervals)
+
+
+def worst_window(samples: list[LogRecord], seconds: float = WORST_WINDOW_S) -> WorstMinute | None:
+    """The window (end - seconds, end] ending at a sample with the highest drop %; earliest wins."""
+    counted = [(s.t, c) for s in samples if (c := frame_counts(s)) is not None]
+    best: WorstMinute | None = None
+    dropped = total = 0
+    first = 0
+    for t, (d, n) in counted:
+        dropped, total = dropped + d, total + n
+        while counted[first][0] <= t - seconds:
+            dropped -= counted[first][1][0]
+            total -= counted[first][1][1]
+            first += 1
+        if total <= 0:
+            continue
+        pct = min(100.0, 100.0 * dropped / total)
+        if best is None or pct > best.drop_pct:
+            best = WorstMinute(t - seconds, t, pct, dropped, total)
+    return best
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the ceil(pct/100 * n)-th smallest value."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def bitrate_stats(samples: list[LogRecord]) -> BitrateStats | None:
+    """Bitrate of live samples: min, nearest-rank p5 and max per sample; avg = bits / time."""
+    values = []
+    bits = 0
+    seconds = 0.0
+    for sample in samples:
+        kbps = _float(sample.data.get("bitrate"))
+        if kbps is None or sample.data.get("live") is not True:
+            continue
+        values.append(kbps)
+        sent, interval = _int(sample.data.get("bytes_sent")), _float(sample.data.get("interval_s"))
+        if sent is not None and interval:
+            bits += sent * 8
+            seconds += interval
+    if not values:
+        return None
+    avg = bits / seconds / 1000 if seconds else sum(values) / len(values)
+    return BitrateStats(min(values), avg, percentile(values, 5), max(values), len(values))
+
+
+def summarize(log: SessionRecords) -> Summary:
+    """The figures of a session log read with sessionlog.read_session_log."""
+    samples = log.of_type("sample")
+    counts = [c for s in samples if (c := frame_counts(s)) is not None]
+    dropped = sum(d for d, _ in counts)
+    total = sum(n for _, n in counts)
+    times = [r.t for r in log.records]
+    return Summary(
+        start=min(times, default=None),
+        end=max(times, default=None),
+        samples=len(samples),
+        time_live_s=time_live(samples),
+        dropped_frames=dropped,
+        total_frames=total,
+        drop_pct=min(100.0, 100.0 * dropped / total) if total else None,
+        worst_minute=worst_window(samples),
+        bitrate=bitrate_stats(samples),
+        alerts=log.of_type("alert"),
+        actions=log.of_type("action"),
+        skipped=list(log.skipped),
+    )
+
+
+def format_duration(seconds: float) -> str:
+    """H:MM:SS."""
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def clock(t: float) -> str:
+    """HH:MM:SS UTC of a time."""
+    return datetime.fromtimestamp(t, UTC).strftime("%H:%M:%S")
+
+
+def format_summary(summary: Summary, title: str = "") -> str:
+    """The summary as text for a terminal."""
+    out = [f"Session log: {title}"] if title else []
+    if summary.start is None or summary.end is None:
+        out.append("No records.")
+    else:
+        day = datetime.fromtimestamp(summary.start, UTC).strftime("%Y-%m-%d")
+        span = format_duration(summary.end - summary.start)
+        out.append(
+            f"From {day} {clock(summary.start)} to {clock(summary.end)} UTC ({span}), "
+            f"{summary.samples} samples"
+        )
+    out.append(f"Time live:       {format_duration(summary.time_live_s)}")
+    if summary.drop_pct is None:
+        out.append("Frames dropped:  n/a (no frame counts while live)")
+    else:
+        out.append(
+            f"Frames dropped:  {summary.drop_pct:.2f}% "
+            f"({summary.dropped_frames} of {summary.total_frames}, network)"
+        )
+    worst = summary.worst_minute
+    if worst is not None:
+        out.append(
+            f"Worst minute:    {clock(worst.start)} to {clock(worst.end)} UTC, "
+            f"{worst.drop_pct:.2f}% dropped ({worst.dropped} of {worst.total})"
+        )
+    rate = summary.bitrate
+    if rate is None:
+        out.append("Bitrate:         n/a")
+    else:
+        out.append(
+            f"Bitrate (kbps):  min {rate.min:.0f}  avg {rate.avg:.0f}  p5 {rate.p5:.0f}  "
+            f"max {rate.max:.0f}  ({rate.samples} samples)"
+        )
+    out.append(f"Alerts ({len(summary.alerts)}):")
+    for alert in summary.alerts:
+        level = str(alert.data.get("level", "?"))
+        out.append(f"  {clock(alert.t)}  {level:<5}  {alert.data.get('message', '')}")
+    out.append(f"Actions ({len(summary.actions)}):")
+    for action in summary.actions:
+        out.append(f"  {clock(action.t)}  {action.data.get('message', '')}")
+    if summary.skipped:
+        lines = ", ".join(f"line {s.line}: {s.reason}" for s in summary.skipped)
+        out.append(f"Skipped lines:   {len(summary.skipped)} ({lines})")
+    return "\n".join(out) + "\n"
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """The summary as a JSON-ready dict (times ISO 8601 UTC)."""
+    worst, rate = summary.worst_minute, summary.bitrate
+    return {
+        "start": None if summary.start is None else iso_utc(summary.start),
+        "end": None if summary.end is None else iso_utc(summary.end),
+        "samples": summary.samples,
+        "time_live_s": round(summary.time_live_s, 3),
+        "frames": {
+            "dropped": summary.dropped_frames,
+            "total": summary.total_frames,
+            "dropped_pct": None if summary.drop_pct is None else round(summary.drop_pct, 4),
+        },
+        "worst_minute": None
+        if worst is None
+        else {
+            "start": iso_utc(worst.start),
+            "end": iso_utc(worst.end),
+            "dropped_pct": round(worst.drop_pct, 4),
+            "dropped": worst.dropped,
+            "total": worst.total,
+        },
+        "bitrate_kbps": None
+        if rate is None
+        else {
+            "min": round(rate.min, 3),
+            "avg": round(rate.avg, 3),
+            "p5": round(rate.p5, 3),
+            "max": round(rate.max, 3),
+            "samples": rate.samples,
+        },
+        "alerts": [{"t": iso_utc(a.t), **a.data} for a in summary.alerts],
+        "actions": [{"t": iso_utc(a.t), **a.data} for a in summary.actions],
+        "skipped_lines": [{"line": s.line, "reason": s.reason} for s in summary.skipped],
+    }
+
+
+# ---- SVG chart -------------------------------------------------------------------------------
+
+_WIDTH, _PANEL_H, _LEFT, _RIGHT, _TOP, _GAP, _BOTTOM = 960, 150, 70, 20, 30, 28, 40
+_PANELS = (
+    ("network_drops", "Network drops %", "#c0392b", 5.0),
+    ("bitrate", "Bitrate kbps", "#2471a3", 1000.0),
+    ("congestion", "Congestion %", "#b9770e", 100.0),
+)
+_LEVEL_COLOURS = {"ALARM": "#e74c3c", "WARN": "#f39c12", "OK": "#27ae60"}
+
+
+def _series(samples: list[LogRecord], key: str) -> list[list[tuple[float, float]]]:
+    """Runs of (t, value), broken where a value is missing or a gap was flagged."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for sample in samples:
+        value = _float(sample.data.get(key))
+        if value is None or sample.data.get("gap") is True:
+            if runs[-1]:
+                runs.append([])
+            if value is None:
+                continue
+        runs[-1].append((sample.t, value))
+    return [run for run in runs if run]
+
+
+def render_svg(log: SessionRecords, title: str = "Stream health") -> str:
+    """A chart of drops %, bitrate and congestion over time, with alert and action markers."""
+    samples = log.of_type("sample")
+    times = [r.t for r in log.records]
+    t0, t1 = (min(times), max(times)) if times else (0.0, 1.0)
+    if t1 <= t0:
+        t1 = t0 + 1.0
+    plot_w = _WIDTH - _LEFT - _RIGHT
+    height = _TOP + len(_PANELS) * (_PANEL_H + _GAP) + _BOTTOM
+
+    def x(t: float) -> float:
+        return _LEFT + (t - t0) / (t1 - t0) * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_WIDTH} {height}" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{_LEFT}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    for index, (key, label, colour, floor) in enumerate(_PANELS):
+        top = _TOP + index * (_PANEL_H + _GAP)
+        runs = _series(samples, key)
+        peak = max((v for run in runs for _, v in run), default=0.0)
+        y_max = 100.0 if key == "congestion" else max(floor, peak * 1.1)
+
+        def y(v: float, top: float = top, y_max: float = y_max) -> float:
+            return top + _PANEL_H - min(v, y_max) / y_max * _PANEL_H
+
+        parts.append(
+            f'<rect x="{_LEFT}" y="{top}" width="{plot_w}" height="{_PANEL_H}" '
+            'fill="#fbfbfb" stroke="#999"/>'
+        )
+        parts.append(f'<text x="{_LEFT + 4}" y="{top + 13}" fill="{colour}">{label}</text>')
+        parts.append(f'<text x="{_LEFT - 6}" y="{top + 4}" text-anchor="end">{y_max:.4g}</text>')
+        parts.append(f'<text x="{_LEFT - 6}" y="{top + _PANEL_H}" text-anchor="end">0</text>')
+        for run in runs:
+            points = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in run)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.2"/>'
+            )
+    bottom = _TOP + len(_PANELS) * (_PANEL_H + _GAP) - _GAP
+    for alert in log.of_type("alert"):
+        level = str(alert.data.get("level", ""))
+        colour = _LEVEL_COLOURS.get(level, "#666")
+        tip = escape(f"{clock(alert.t)} {level} {alert.data.get('message', '')}")
+        parts.append(
+            f'<line x1="{x(alert.t):.1f}" y1="{_TOP}" x2="{x(alert.t):.1f}" y2="{bottom}" '
+            f'stroke="{colour}" stroke-dasharray="3,3"><title>{tip}</title></line>'
+        )
+    for action in log.of_type("action"):
+        ax = x(action.t)
+        tip = escape(f"{clock(action.t)} {action.data.get('message', '')}")
+        parts.append(
+            f'<path d="M{ax - 5:.1f},{_TOP - 9} L{ax + 5:.1f},{_TOP - 9} L{ax:.1f},{_TOP - 1} Z" '
+            f'fill="#8e44ad"><title>{tip}</title></path>'
+        )
+    for i in range(7):
+        t = t0 + (t1 - t0) * i / 6
+        parts.append(
+            f'<text x="{x(t):.1f}" y="{bottom + 16}" text-anchor="middle">{clock(t)}</text>'
+        )
+    parts.append(
+        f'<text x="{_LEFT + plot_w}" y="{bottom + 32}" text-anchor="end">time (UTC); '
+        "dashed lines: alerts (red alarm, orange warn, green cleared); triangles: actions</text>"
+    )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

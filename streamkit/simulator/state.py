@@ -1,0 +1,359 @@
+"""The simulated OBS's state: collections, scenes, inputs, items, filters, profiles, NDI senders."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from streamkit.simulator.kinds import DEFAULT_TRANSITIONS, INPUT_KINDS
+
+_UUID_NAMESPACE = uuid.UUID("6f1c1f64-5a4e-4d0b-9a57-73747265616d")
+_uuid_counter = itertools.count(1)
+
+
+def new_uuid(label: str) -> str:
+    """A UUID that looks random but is reproducible within one process run (stable demo output)."""
+    return str(uuid.uuid5(_UUID_NAMESPACE, f"{label}#{next(_uuid_counter)}"))
+
+
+def default_transform(width: float, height: float) -> dict[str, Any]:
+    """OBS's transform of a freshly added scene item for a source of that size."""
+    return {
+        "alignment": 5,
+        "boundsAlignment": 0,
+        "boundsHeight": 0.0,
+        "boundsType": "OBS_BOUNDS_NONE",
+        "boundsWidth": 0.0,
+        "cropBottom": 0,
+        "cropLeft": 0,
+        "cropRight": 0,
+        "cropTop": 0,
+        "height": height,
+        "positionX": 0.0,
+        "positionY": 0.0,
+        "rotation": 0.0,
+        "scaleX": 1.0,
+        "scaleY": 1.0,
+        "sourceHeight": height,
+        "sourceWidth": width,
+        "width": width,
+    }
+
+
+@dataclass
+class Filter:
+    """A filter on a source."""
+
+    name: str
+    kind: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    enabled: bool = True
+
+
+@dataclass
+class Source:
+    """What scenes and inputs share: a name unique among sources, a UUID, filters."""
+
+    name: str
+    uuid: str
+    filters: list[Filter] = field(default_factory=list)
+
+    def find_filter(self, name: str) -> Filter | None:
+        return next((f for f in self.filters if f.name == name), None)
+
+
+@dataclass
+class Input(Source):
+    """An input (video, audio or both) with its settings and audio mixer state."""
+
+    kind: str = "color_source_v3"
+    settings: dict[str, Any] = field(default_factory=dict)
+    muted: bool = False
+    volume_mul: float = 1.0
+    balance: float = 0.5
+    sync_offset_ms: int = 0
+    monitor_type: str = "OBS_MONITORING_TYPE_NONE"
+    tracks: dict[str, bool] = field(default_factory=lambda: {str(i): True for i in range(1, 7)})
+
+    @property
+    def has_audio(self) -> bool:
+        spec = INPUT_KINDS.get(self.kind)
+        return bool(spec and spec.audio)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        spec = INPUT_KINDS.get(self.kind)
+        if self.kind == "color_source_v3":
+            return float(self.settings.get("width", 1920)), float(self.settings.get("height", 1080))
+        return spec.size if spec else (0.0, 0.0)
+
+
+@dataclass
+class SceneItem:
+    """A source placed in a scene."""
+
+    id: int
+    source: Source
+    enabled: bool = True
+    locked: bool = False
+    transform: dict[str, Any] = field(default_factory=dict)
+    blend_mode: str = "OBS_BLEND_NORMAL"
+
+
+@dataclass
+class Scene(Source):
+    """A scene; `items` run bottom (index 0) to top, like OBS's sceneItemIndex."""
+
+    items: list[SceneItem] = field(default_factory=list)
+    next_item_id: int = 1
+
+    def add_item(self, source: Source, enabled: bool = True) -> SceneItem:
+        width, height = source.size if isinstance(source, Input) else (1920.0, 1080.0)
+        item = SceneItem(
+            self.next_item_id, source, enabled, transform=default_transform(width, height)
+        )
+        self.next_item_id += 1
+        self.items.append(item)
+        return item
+
+    def find_item(self, item_id: int) -> SceneItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass
+class Transition:
+    """A scene transition of the collection."""
+
+    name: str
+    kind: str
+    uuid: str
+    fixed: bool
+    configurable: bool
+    settings: dict[str, Any] | None = None
+
+
+@dataclass
+class SceneCollection:
+    """One scene collection: scenes in OBS's list order (top first) and inputs in creation order."""
+
+    name: str
+    scenes: list[Scene] = field(default_factory=list)
+    inputs: list[Input] = field(default_factory=list)
+    program: str = ""
+    preview: str = ""
+    transitions: list[Transition] = field(default_factory=list)
+    current_transition: str = "Fade"
+    transition_duration_ms: int = 300
+
+    @classmethod
+    def new(cls, name: str) -> SceneCollection:
+        """A collection as OBS creates it: one empty scene "Scene", Cut and Fade transitions."""
+        scene = Scene("Scene", new_uuid("scene:Scene"))
+        transitions = [
+            Transition(n, k, new_uuid(f"transition:{n}"), f, c)
+            for n, k, f, c in DEFAULT_TRANSITIONS
+        ]
+        return cls(name, [scene], [], "Scene", "Scene", transitions)
+
+    def source(self, name: str) -> Source | None:
+        """The scene or input called `name` (sources share one namespace)."""
+        return next((s for s in [*self.scenes, *self.inputs] if s.name == name), None)
+
+    def source_by_uuid(self, source_uuid: str) -> Source | None:
+        return next((s for s in [*self.scenes, *self.inputs] if s.uuid == source_uuid), None)
+
+    def scene(self, name: str) -> Scene | None:
+        return next((s for s in self.scenes if s.name == name), None)
+
+    def input(self, name: str) -> Input | None:
+        return next((i for i in self.inputs if i.name == name), None)
+
+    def transition(self, name: str) -> Transition | None:
+        return next((t for t in self.transitions if t.name == name), None)
+
+    def add_input(
+        self,
+        name: str,
+        kind: str,
+        settings: dict[str, Any] | None = None,
+        scene: str | None = None,
+        **audio: Any,
+    ) -> Input:
+        """Create an input (and an item in `scene`, when given); for state builders and requests."""
+        source = Input(
+            name, new_uuid(f"input:{name}"), kind=kind, settings=dict(settings or {}), **audio
+        )
+        self.inputs.append(source)
+        if scene is not None:
+            target = self.scene(scene)
+            if target is None:
+                raise KeyError(scene)
+            target.add_item(source)
+        return source
+
+    def add_scene(self, name: str) -> Scene:
+        scene = Scene(name, new_uuid(f"scene:{name}"))
+        self.scenes.append(scene)
+        return scene
+
+
+@dataclass
+class Profile:
+    """A profile: its parameters by (category, name), as in basic.ini and service.json."""
+
+    name: str
+    parameters: dict[tuple[str, str], str] = field(default_factory=dict)
+    stream_service_type: str = "rtmp_custom"
+    stream_service_settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def new(cls, name: str) -> Profile:
+        return cls(name, dict(PROFILE_DEFAULTS))
+
+
+PROFILE_DEFAULTS: dict[tuple[str, str], str] = {
+    ("General", "Name"): "",
+    ("Output", "Mode"): "Simple",
+    ("SimpleOutput", "VBitrate"): "2500",
+    ("SimpleOutput", "ABitrate"): "160",
+    ("SimpleOutput", "StreamEncoder"): "x264",
+    ("SimpleOutput", "RecFormat2"): "mkv",
+    ("SimpleOutput", "FilePath"): "/home/obs/Videos",
+    ("AdvOut", "Encoder"): "obs_x264",
+    ("Video", "BaseCX"): "1920",
+    ("Video", "BaseCY"): "1080",
+    ("Video", "OutputCX"): "1920",
+    ("Video", "OutputCY"): "1080",
+    ("Video", "FPSType"): "2",
+    ("Video", "FPSNum"): "30",
+    ("Video", "FPSDen"): "1",
+    ("Audio", "SampleRate"): "48000",
+    ("Audio", "ChannelSetup"): "Stereo",
+}
+
+
+@dataclass
+class SimState:
+    """Everything the simulated OBS knows; one collection and one profile are current."""
+
+    collections: list[SceneCollection] = field(default_factory=list)
+    current_collection: str = ""
+    profiles: list[Profile] = field(default_factory=list)
+    current_profile: str = ""
+    studio_mode: bool = False
+    ndi_senders: list[str] = field(default_factory=list)
+    special_inputs: dict[str, str | None] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("desktop1", "desktop2", "mic1", "mic2", "mic3", "mic4")
+        )
+    )
+    persistent_data: dict[tuple[str, str], Any] = field(default_factory=dict)
+    record_directory: str = "/home/obs/Videos"
+
+    @classmethod
+    def fresh(cls) -> SimState:
+        """OBS on first run: collection "Untitled" with one scene, profile "Untitled"."""
+        return cls(
+            [SceneCollection.new("Untitled")], "Untitled", [Profile.new("Untitled")], "Untitled"
+        )
+
+    @property
+    def collection(self) -> SceneCollection:
+        return next(c for c in self.collections if c.name == self.current_collection)
+
+    @property
+    def profile(self) -> Profile:
+        return next(p for p in self.profiles if p.name == self.current_profile)
+
+    def copy(self) -> SimState:
+        return copy.deepcopy(self)
+
+
+# The meetup demo: scene names, in OBS's list order.
+DEMO_SCENES = (
+    "Starting Soon",
+    "Speaker",
+    "Speaker + Slides",
+    "Panel / Q&A",
+    "Be Right Back",
+    "Technical Difficulties",
+    "Thanks for Watching",
+)
+DEMO_NDI_SENDERS = (
+    "ZOOM-PC (Zoom - Active Speaker)",
+    "ZOOM-PC (Zoom - Screen Share)",
+    "ZOOM-PC (Zoom - Gallery)",
+)
+
+
+def demo_state() -> SimState:
+    """A meetup's OBS: seven scenes, NDI inputs fed by Zoom, mic, call audio, a lower third."""
+    state = SimState.fresh()
+    state.collections = [
+        SceneCollection(
+            "Meetup",
+            transitions=[
+                Transition(n, k, new_uuid(f"transition:{n}"), f, c)
+                for n, k, f, c in DEFAULT_TRANSITIONS
+            ],
+        )
+    ]
+    state.current_collection = "Meetup"
+    state.profiles = [Profile.new("Meetup")]
+    state.current_profile = "Meetup"
+    state.profile.parameters[("SimpleOutput", "VBitrate")] = "6000"
+    state.profile.stream_service_settings = {"server": "rtmp://127.0.0.1/live", "key": ""}
+    state.ndi_senders = list(DEMO_NDI_SENDERS)
+    coll = state.collection
+    for name in DEMO_SCENES:
+        coll.add_scene(name)
+    coll.program = coll.preview = "Starting Soon"
+    coll.add_input("Background", "color_source_v3", {"color": 4281545523})
+    coll.add_input("Starting Soon Text", "text_ft2_source_v2", {"text": "Starting soon"})
+    coll.add_input("NDI Speaker", "ndi_source", {"ndi_source_name": DEMO_NDI_SENDERS[0]})
+    coll.add_input("NDI Screen", "ndi_source", {"ndi_source_name": DEMO_NDI_SENDERS[1]})
+    coll.add_input("Host Mic", "pulse_input_capture", {"device_id": "default"})
+    coll.add_input(
+        "Call Audio",
+        "pulse_output_capture",
+        {"device_id": "default"},
+        monitor_type="OBS_MONITORING_TYPE_MONITOR_AND_OUTPUT",
+    )
+    coll.add_input("Lower Third", "text_ft2_source_v2", {"text": "Welcome to the meetup"})
+    coll.add_input("BRB Text", "text_ft2_source_v2", {"text": "We'll be right back"})
+    coll.add_input("Thanks Text", "text_ft2_source_v2", {"text": "Thanks for watching!"})
+    layout = {
+        "Starting Soon": ["Background", "Starting Soon Text", "Host Mic"],
+        "Speaker": ["Background", "NDI Speaker", "Lower Third", "Host Mic", "Call Audio"],
+        "Speaker + Slides": [
+            "Background",
+            "NDI Screen",
+            "NDI Speaker",
+            "Lower Third",
+            "Host Mic",
+            "Call Audio",
+        ],
+        "Panel / Q&A": ["Background", "NDI Speaker", "Host Mic", "Call Audio"],
+        "Be Right Back": ["Background", "BRB Text"],
+        "Technical Difficulties": ["Background"],
+        "Thanks for Watching": ["Background", "Thanks Text", "Host Mic"],
+    }
+    for scene_name, sources in layout.items():
+        scene = coll.scene(scene_name)
+        assert scene is not None
+        for source_name in sources:
+            source = coll.input(source_name)
+            assert source is not None
+            scene.add_item(source)
+    slides = coll.scene("Speaker + Slides")
+    assert slides is not None
+    speaker_item = slides.items[2]
+    speaker_item.transform.update(
+        positionX=1440.0, positionY=810.0, scaleX=0.25, scaleY=0.25, width=480.0, height=270.0
+    )
+    state.special_inputs["mic1"] = "Host Mic"
+    state.special_inputs["desktop1"] = "Call Audio"
+    return state
