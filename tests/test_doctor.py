@@ -10,7 +10,14 @@ import pytest
 from pydantic import ValidationError
 
 from streamkit.config import parse_config
-from streamkit.doctor.checklist import CheckResult, DoctorContext, Skip, Status, exit_code, run_checks
+from streamkit.doctor.checklist import (
+    CheckResult,
+    DoctorContext,
+    Skip,
+    Status,
+    exit_code,
+    run_checks,
+)
 from streamkit.doctor.events import pick_event
 from streamkit.doctor.rehearse import (
     BANDWIDTH_TEST,
