@@ -4,41 +4,24 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from streamkit.aws.schedule.settings import CalendarSettings, ScheduleSettings
 from streamkit.aws.workspace.settings import WorkspaceSettings
-from streamkit.config_base import Section
+from streamkit.config_base import Section, yaml_to_model
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import ConfigError
 from streamkit.health.settings import DegradeSettings, HealthSettings
+from streamkit.obs.settings import ObsSettings
 from streamkit.secrets import SecretRef
-from streamkit.sensitive import is_secret_key
 from streamkit.show.settings import ShowSettings
 from streamkit.textfile import read_text
 from streamkit.tui.settings import TuiSettings
-from streamkit.yamlpos import LineMap, load_yaml_with_lines
+from streamkit.yamlpos import LineMap
 
 DEFAULT_NAME = "streamkit.yaml"
-
-
-class ObsSettings(Section):
-    """How to reach obs-websocket."""
-
-    host: str = "localhost"
-    port: int = Field(default=4455, ge=1, le=65535)
-    password: SecretRef | None = None
-    timeout: float = Field(default=5.0, gt=0, description="seconds to wait for OBS to answer")
-    collection: Path | None = Field(
-        default=None, description="the scene collection kept in git (YAML or OBS JSON)"
-    )
-    profile: Path | None = Field(default=None, description="the OBS profile folder kept in git")
-    stream_key: SecretRef | None = Field(
-        default=None, description="the stream key, injected when the profile is imported"
-    )
 
 
 class Config(Section):
@@ -94,47 +77,12 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
 
 def parse_config(text: str, path: Path) -> Config:
     """Validate YAML text; errors name file, line and field and say what was expected."""
-    data, lines = load_yaml_with_lines(text, path)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping of sections (obs:, workspace:, ...)")
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, path, lines)) from None
+    config, lines = yaml_to_model(
+        text, path, Config, shape="expected a mapping of sections (obs:, workspace:, ...)"
+    )
     config.source = path
     _stamp_secrets(config, path, lines, (), config.workspace.region)
     return config
-
-
-def format_validation_error(exc: ValidationError, path: Path, lines: LineMap) -> str:
-    """One line per problem: `file:line: field: what was expected`."""
-    out = []
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not isinstance(p, str) or not p.startswith("function"))
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        line = lines.line_of(loc)
-        secret = any(isinstance(p, str) and is_secret_key(p) for p in loc)
-        message = _explain(err, show_value=not secret)
-        out.append(f"{path}:{line}: {field}: {message}")
-    return "\n".join(out)
-
-
-def _explain(err: dict[str, Any], *, show_value: bool = True) -> str:
-    """What was expected; the value given is echoed only where it cannot be a secret."""
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return "unknown key (check its spelling and section)"
-    if kind == "missing":
-        return "required, but missing"
-    message = err["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    given = err.get("input")
-    if show_value and not isinstance(given, dict | list) and given is not None:
-        return f"{message} (got {given!r})"
-    return message
 
 
 def _stamp_secrets(

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-from streamkit.errors import ConfigError, StreamkitError
+from streamkit.errors import ConfigError
 
 _ENV = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)$")
 _SSM = re.compile(r"^ssm:(/[A-Za-z0-9_.\-/]+)$")
@@ -92,12 +92,19 @@ def _fetch_ssm(path: str, where: str, ssm_client: Any, region: str | None) -> st
 
     client = ssm_client
     if client is None:
-        from streamkit.aws.session import make_client
+        import boto3
 
+        # AWS_REGION, which the AWS CLI and SDKs read, as well as botocore's AWS_DEFAULT_REGION
+        region = region or os.environ.get("AWS_REGION") or None
         try:
-            client = make_client("ssm", region)
-        except StreamkitError as exc:  # no region or unusable credentials
-            raise ConfigError(f"{where}secret ssm:{path}: {exc.message}", hint=exc.hint) from None
+            client = boto3.session.Session(region_name=region).client("ssm")
+        except botocore.exceptions.NoRegionError:
+            raise ConfigError(
+                f"{where}secret ssm:{path}: no AWS region to read it from",
+                hint="set workspace.region in streamkit.yaml or export AWS_REGION",
+            ) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise ConfigError(f"{where}secret ssm:{path}: {type(exc).__name__}") from None
     try:
         answer = client.get_parameter(Name=path, WithDecryption=True)
     except client.exceptions.ParameterNotFound:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import Field, ValidationError
 
-from streamkit.config import Section, format_validation_error
+from streamkit.config_base import Section, format_validation_error
 from streamkit.health.settings import (
     DEFAULT_THRESHOLDS,
     DegradeRule,

@@ -14,8 +14,7 @@ from streamkit.aws.schedule.settings import (
     format_duration,
     parse_duration,
 )
-from streamkit.config import format_validation_error
-from streamkit.config_base import Section
+from streamkit.config_base import Section, format_validation_error
 from streamkit.yamlpos import load_yaml_with_lines
 
 

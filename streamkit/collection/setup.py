@@ -17,12 +17,12 @@ def wait_for_obs(
     config: Any, timeout: float, poll: float = 15.0, sleep: Callable[[float], None] = time.sleep
 ) -> None:
     """Return once OBS answers (a cold-booted WorkSpace starts OBS at logon); else raise."""
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with client_from_config(config, reconnect=False, subscriptions=0) as client:
+            with client_for(config.obs, reconnect=False, subscriptions=0) as client:
                 client.request("GetVersion")
             return
         except (ObsUnreachable, ObsTimeout):  # not up yet, or still starting
@@ -36,11 +36,11 @@ def apply_setup(config: Any) -> list[str]:
     do. Returns what was done, one line each; raises ObsError/ConfigError on failure."""
     from streamkit.collection.importer import Importer, load_collection
     from streamkit.collection.profile import apply_profile, plan_profile, read_profile
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
     from streamkit.secrets import REDACT
 
     done = []
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         if config.obs.profile:
             key = config.obs.stream_key.resolve() if config.obs.stream_key else None
             REDACT.add(key)

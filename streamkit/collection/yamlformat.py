@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from streamkit.collection.model import Collection
-from streamkit.config import format_validation_error
-from streamkit.errors import ConfigError
+from streamkit.config_base import yaml_to_model
 from streamkit.textfile import read_text
-from streamkit.yamlpos import LineMap, load_yaml_with_lines
+from streamkit.yamlpos import LineMap
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_TITLE = "streamkit scene collection"
@@ -76,13 +74,13 @@ def write_yaml(
 
 def parse_yaml_with_lines(text: str, path: Path | str) -> tuple[Collection, LineMap]:
     """Validate YAML text; errors are ConfigError lines `file:line: field: what was expected`."""
-    data, lines = load_yaml_with_lines(text, path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping with name, inputs, scenes, ...")
-    try:
-        return Collection.model_validate(data), lines
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, Path(path), lines)) from None
+    return yaml_to_model(
+        text,
+        path,
+        Collection,
+        shape="expected a mapping with name, inputs, scenes, ...",
+        empty_ok=False,
+    )
 
 
 def parse_yaml(text: str, path: Path | str = "<collection>") -> Collection:

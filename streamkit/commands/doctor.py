@@ -74,7 +74,7 @@ def _rehearse(args: argparse.Namespace, config: Any) -> Any:
 
     from streamkit.doctor.rehearse import Rehearsal
     from streamkit.doctor.settings import RehearsalSettings
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     settings = config.rehearsal
     changes = {
@@ -92,7 +92,7 @@ def _rehearse(args: argparse.Namespace, config: Any) -> Any:
         except ValidationError as exc:
             problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
             raise UsageError(f"rehearsal options: {problems}") from None
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         if not args.json:
             print(f"rehearsing for {settings.seconds} s ...", file=sys.stderr, flush=True)
         return Rehearsal(client, settings).run()

@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_health(args: argparse.Namespace) -> int:
     from streamkit.health.monitor import StreamMonitor
     from streamkit.health.sessionlog import SessionLog, session_log_path
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     config = load_config(args.config)
     path = args.log or (
@@ -51,7 +51,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     )
     log = SessionLog(path) if path else None
     try:
-        with client_from_config(config, reconnect=args.watch, subscriptions=0) as client:
+        with client_for(config.obs, reconnect=args.watch, subscriptions=0) as client:
             monitor = StreamMonitor(client, config.health, config.degrade, log=log)
             if args.no_auto:
                 monitor.set_override(True)

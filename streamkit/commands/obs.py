@@ -23,11 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
     from streamkit.obs.status import fetch_status
 
     config = load_config(args.config)
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         status = fetch_status(client)
     if args.json:
         print(json.dumps(status.to_dict(), indent=2))
@@ -86,7 +86,7 @@ def register_profile(obs_sub: argparse._SubParsersAction) -> None:
 
 def cmd_profile_import(args: argparse.Namespace) -> int:
     from streamkit.collection.profile import apply_profile, plan_profile, read_profile
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
     from streamkit.secrets import REDACT
 
     config = load_config(args.config)
@@ -96,7 +96,7 @@ def cmd_profile_import(args: argparse.Namespace) -> int:
     files = read_profile(folder)
     key = config.obs.stream_key.resolve() if config.obs.stream_key else None
     REDACT.add(key)
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         plan = plan_profile(client, files, key)
         for line in plan.describe():
             print(line)
@@ -113,10 +113,10 @@ def cmd_profile_import(args: argparse.Namespace) -> int:
 
 def cmd_profile_export(args: argparse.Namespace) -> int:
     from streamkit.collection.profile import export_profile
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     config = load_config(args.config)
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         files = export_profile(client, args.output)
     print(f"wrote profile {files.name!r} to {args.output} (basic.ini, service.json; no stream key)")
     return 0
@@ -198,11 +198,11 @@ def _desired(args: argparse.Namespace, config):
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from streamkit.collection.importer import Importer
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     config = load_config(args.config)
     desired = _desired(args, config)
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         plan, _ = Importer(
             client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable
         ).plan()
@@ -214,11 +214,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     config = load_config(args.config)
     desired = _desired(args, config)
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         if args.install:
             return _install(client, desired, args)
         return _import(client, desired, args)
@@ -278,10 +278,10 @@ def _install(client, desired, args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from streamkit.collection.export import export_collection
-    from streamkit.obs.client import client_from_config
+    from streamkit.obs.client import client_for
 
     config = load_config(args.config)
-    with client_from_config(config, reconnect=False, subscriptions=0) as client:
+    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         collection = export_collection(client, args.output, args.collection)
     print(
         f"wrote collection {collection.name!r} to {args.output} "

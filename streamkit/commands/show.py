@@ -97,10 +97,10 @@ def _with_client(func: Handler) -> Callable[[argparse.Namespace], int]:
     """Run `func(client, config, args)` with a connected client; closes it after."""
 
     def handler(args: argparse.Namespace) -> int:
-        from streamkit.obs.client import client_from_config
+        from streamkit.obs.client import client_for
 
         config = load_config(args.config)
-        with client_from_config(config, reconnect=False, subscriptions=0) as client:
+        with client_for(config.obs, reconnect=False, subscriptions=0) as client:
             return int(func(client, config, args) or 0)
 
     return handler

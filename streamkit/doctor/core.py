@@ -85,9 +85,9 @@ class DoctorContext:
     # -- OBS ---------------------------------------------------------------------------------
 
     def _default_obs(self) -> ObsClient:
-        from streamkit.obs.client import client_from_config
+        from streamkit.obs.client import client_for
 
-        return client_from_config(self.config, reconnect=False, subscriptions=0).connect()
+        return client_for(self.config.obs, reconnect=False, subscriptions=0).connect()
 
     def obs_error(self) -> StreamkitError | None:
         """Why OBS cannot be used (None when it can); connects on first call."""

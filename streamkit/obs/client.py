@@ -17,7 +17,7 @@ from streamkit.obs.link import OP_BATCH, OP_REIDENTIFY, OP_REQUEST, Link, unreac
 from streamkit.secrets import REDACT, Hidden
 
 if TYPE_CHECKING:
-    from streamkit.config import Config
+    from streamkit.obs.settings import ObsSettings
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ __all__ = [
     "Request",
     "StateChange",
     "Subs",
-    "connect_from_config",
+    "client_for",
+    "connect_for",
 ]
 
 
@@ -419,13 +420,12 @@ def first_failure(results: Iterable[BatchResult]) -> BatchResult | None:
     return next((r for r in results if not r.ok), None)
 
 
-def client_from_config(config: Config, **options: Any) -> ObsClient:
-    """An unconnected client for the config's obs section (resolves the password secret)."""
-    settings = config.obs
+def client_for(settings: ObsSettings, **options: Any) -> ObsClient:
+    """An unconnected client for an `obs:` section (resolves the password secret)."""
     password = settings.password.resolve() if settings.password else None
     return ObsClient(settings.host, settings.port, password, timeout=settings.timeout, **options)
 
 
-def connect_from_config(config: Config, **options: Any) -> ObsClient:
-    """A connected client for the config's obs section."""
-    return client_from_config(config, **options).connect()
+def connect_for(settings: ObsSettings, **options: Any) -> ObsClient:
+    """A connected client for an `obs:` section."""
+    return client_for(settings, **options).connect()

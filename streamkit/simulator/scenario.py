@@ -29,14 +29,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from streamkit.config import format_validation_error
-from streamkit.config_base import Section
+from streamkit.config_base import Section, yaml_to_model
 from streamkit.errors import ConfigError
 from streamkit.simulator.kinds import INPUT_KINDS
 from streamkit.simulator.state import SimState, demo_state
-from streamkit.yamlpos import load_yaml_with_lines
 
 
 class SceneSpec(Section):
@@ -138,15 +136,9 @@ def load_scenario(path: Path | str) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the scenario: {exc.strerror}") from None
-    data, lines = load_yaml_with_lines(text, path)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: a scenario is a mapping (base:, scenes:, inputs:, faults:)")
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, path, lines)) from None
+    scenario, lines = yaml_to_model(
+        text, path, Scenario, shape="a scenario is a mapping (base:, scenes:, inputs:, faults:)"
+    )
     try:
         build_state(scenario)
     except ValueError as exc:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from streamkit.health.monitor import StreamMonitor
-from streamkit.obs.client import ObsClient, StateChange, client_from_config
+from streamkit.obs.client import ObsClient, StateChange, client_for
 from streamkit.obs.errors import ObsError
 from streamkit.show.control import OutputState, ShowControl
 from streamkit.show.meters import Level, LevelMeters
@@ -60,7 +60,7 @@ class ShowController:
     def from_config(cls, config: Config, **client_options: object) -> ShowController:
         """A controller for the config's OBS (not connected yet); health and fallback rules
         come from the config's `health` and `degrade` sections when it has them."""
-        client = client_from_config(config, **client_options)
+        client = client_for(config.obs, **client_options)
         monitor = StreamMonitor(
             client, getattr(config, "health", None), getattr(config, "degrade", None)
         )

@@ -53,9 +53,9 @@ def obs_live_check(config: Any) -> ObsLiveCheck:
     """A check that asks the OBS of the config (obs: section) whether its stream is active."""
 
     def is_live() -> bool:
-        from streamkit.obs.client import connect_from_config
+        from streamkit.obs.client import connect_for
 
-        with connect_from_config(config, reconnect=False, subscriptions=0) as client:
+        with connect_for(config.obs, reconnect=False, subscriptions=0) as client:
             return bool(client.request("GetStreamStatus").get("outputActive"))
 
     return is_live
