@@ -13,8 +13,9 @@ from common import Backend, LatencyProxy, real_obs, simulator, table
 
 from streamkit.collection.importer import Importer
 from streamkit.collection.model import Collection
-from streamkit.obs.client import BatchResult, ObsClient
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsRequestFailed
+from streamkit.obs.types import BatchResult
 
 
 def big_collection(name: str, scenes: int = 30, per_scene: int = 5) -> Collection:

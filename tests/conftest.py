@@ -1,4 +1,8 @@
-"""Shared fixtures: the real-OBS test bed (skipped with its reason, or failed where required)."""
+"""Shared fixtures: the real-OBS test bed (skipped with its reason, or failed where required).
+
+Every test that uses a real OBS runs once per version in STREAMKIT_OBS_VERSIONS (ids `[obs29]`,
+`[obs32]`); the version is a session-scoped parameter, so pytest runs each version's tests
+together and never keeps two session OBSes alive at once."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from tests.realobs import (
     ObsProcess,
     RtmpServer,
     TestBedUnavailable,
+    selected_versions,
     start_obs,
     unavailable,
 )
@@ -20,10 +25,30 @@ from tests.realobs import (
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each real-OBS test on every selected OBS version; contract tests on the simulator too."""
+    if "obs_version" not in metafunc.fixturenames:
+        return
+    try:
+        versions = selected_versions()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    params = [pytest.param(v, marks=pytest.mark.real_obs, id=f"obs{v}") for v in versions]
+    if "obs_backend" in metafunc.fixturenames:
+        params.insert(0, pytest.param("simulator", id="simulator"))
+    metafunc.parametrize("obs_version", params, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def real_obs(request: pytest.FixtureRequest) -> Iterator[ObsProcess]:
-    """One OBS for the whole session, shared by tests that leave it as they found it."""
-    obs = ObsProcess()
+def obs_version(request: pytest.FixtureRequest) -> str:
+    """The OBS major version of this test's parameter ("29", "32"), or "simulator"."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def real_obs(request: pytest.FixtureRequest, obs_version: str) -> Iterator[ObsProcess]:
+    """One OBS per version for the whole session, shared by tests that leave it as they found it."""
+    obs = ObsProcess(version=obs_version)
     try:
         obs.start()
     except TestBedUnavailable as exc:
@@ -35,12 +60,15 @@ def real_obs(request: pytest.FixtureRequest) -> Iterator[ObsProcess]:
 
 
 @pytest.fixture
-def obs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., ObsProcess]]:
-    """Start a dedicated OBS (optionally with a scene-collection file loaded); stopped after."""
+def obs_factory(
+    request: pytest.FixtureRequest, obs_version: str
+) -> Iterator[Callable[..., ObsProcess]]:
+    """Start a dedicated OBS of this test's version (optionally with a scene-collection file
+    loaded); stopped after."""
     started: list[ObsProcess] = []
 
     def start(**options) -> ObsProcess:
-        obs = ObsProcess(**options)
+        obs = ObsProcess(version=obs_version, **options)
         started.append(obs)
         request.config.stash.setdefault(_OBS_PROCESSES, []).append(obs)
         try:
@@ -55,9 +83,10 @@ def obs_factory(request: pytest.FixtureRequest) -> Iterator[Callable[..., ObsPro
 
 
 @pytest.fixture(scope="module")
-def show_obs() -> Iterator[ObsProcess]:
+def show_obs(request: pytest.FixtureRequest, obs_version: str) -> Iterator[ObsProcess]:
     """An OBS started with the show collection (NDI inputs, lower third, call audio)."""
-    obs = start_obs(collection_file=SHOW_COLLECTION)
+    obs = start_obs(obs_version, collection_file=SHOW_COLLECTION)
+    request.config.stash.setdefault(_OBS_PROCESSES, []).append(obs)
     yield obs
     obs.cleanup()
 
@@ -82,9 +111,10 @@ _OBS_PROCESSES = pytest.StashKey[list]()
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Attach the end of OBS's log to a failing test that used a real OBS."""
     report = yield
-    if report.failed and {"real_obs", "obs_factory"} & set(getattr(item, "fixturenames", ())):
+    if report.failed and "obs_version" in getattr(item, "fixturenames", ()):
         for obs in item.config.stash.get(_OBS_PROCESSES, []):
-            report.sections.append((f"OBS log ({obs.home})", obs.log_tail()))
+            if obs.process is not None:  # still running: this test's
+                report.sections.append((f"OBS {obs.version} log ({obs.home})", obs.log_tail()))
     return report
 
 

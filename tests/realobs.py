@@ -1,4 +1,4 @@
-"""Test bed: Debian's OBS headless under Xvfb, and an nginx RTMP server on loopback."""
+"""Test bed: OBS headless under Xvfb (host or chroot), and an nginx RTMP server on loopback."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from pathlib import Path
 import obsws_python
 
 import streamkit.obs  # noqa: F401  (filters the driver's password logging)
+from tests.bed.installs import VERSIONS_ENV, ObsInstall, TestBedUnavailable, selected_versions
+
+__all__ = ["ObsInstall", "TestBedUnavailable", "selected_versions"]
 
 REQUIRE_ENV = "STREAMKIT_REQUIRE_REAL_OBS"
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
@@ -25,10 +28,6 @@ SHOW_COLLECTION = Path(__file__).parent / "fixtures" / "obs" / "show-test.json"
 
 # Every password handed out in this run; the session checks none of them reached a log.
 ISSUED_SECRETS: list[str] = []
-
-
-class TestBedUnavailable(RuntimeError):
-    """OBS or nginx cannot run here; the message says why."""
 
 
 def unavailable(reason: str) -> None:
@@ -40,9 +39,9 @@ def unavailable(reason: str) -> None:
     pytest.skip(f"real OBS test bed unavailable: {reason}")
 
 
-def start_obs(**options) -> ObsProcess:
-    """Start an OBS for a test, or skip/fail with the reason it cannot run."""
-    obs = ObsProcess(**options)
+def start_obs(version: str, **options) -> ObsProcess:
+    """Start OBS `version` for a test, or skip/fail with the reason it cannot run."""
+    obs = ObsProcess(version=version, **options)
     try:
         return obs.start()
     except TestBedUnavailable as exc:
@@ -57,27 +56,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def missing_programs() -> list[str]:
-    return [p for p in ("obs", "xvfb-run", "Xvfb", "xauth") if shutil.which(p) is None]
-
-
 class ObsProcess:
-    """One OBS instance with a throwaway HOME, its websocket on `port` with a random password."""
+    """One OBS instance with a throwaway HOME, its websocket on `port` with a random password.
+    `version` "32" runs in the chroot of tests/bed/build-obs32-chroot; others are the host's."""
 
     def __init__(
         self,
         *,
+        version: str = "29",
         port: int | None = None,
         collection_file: Path | None = None,
         home: Path | None = None,
+        wait_loaded: bool = True,
     ) -> None:
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.password = secrets.token_urlsafe(12)
         ISSUED_SECRETS.append(self.password)
-        self.home = home or Path(tempfile.mkdtemp(prefix="streamkit-obs-"))
+        self.install = ObsInstall.for_version(version)
+        self.version = version
+        self.home = home or Path(
+            tempfile.mkdtemp(prefix="streamkit-obs-", dir=self.install.temp_parent)
+        )
         self._own_home = home is None
         self.collection_file = collection_file
+        self.wait_loaded = wait_loaded
         self.process: subprocess.Popen | None = None
         self.stdout_path = self.home / "obs-stdout.log"
 
@@ -86,7 +89,9 @@ class ObsProcess:
         return self.home / ".config" / "obs-studio"
 
     def write_config(self) -> None:
-        """global.ini for OBS 29 (websocket 5.1) and config.json for OBS 30+ (websocket 5.5)."""
+        """global.ini for OBS 29 (websocket 5.1), config.json for OBS 30+ (websocket 5.5+), and
+        user.ini, where OBS 31+ read [General] and [Basic]. No LastVersion: OBS 32 would take an
+        older one for an upgrade and keep its websocket closed."""
         self.config_dir.mkdir(parents=True, exist_ok=True)
         lines = [
             "[General]",
@@ -114,6 +119,7 @@ class ObsProcess:
                 "",
             ]
         (self.config_dir / "global.ini").write_text("\n".join(lines))
+        (self.config_dir / "user.ini").write_text("\n".join(lines))
         plugin = self.config_dir / "plugin_config" / "obs-websocket"
         plugin.mkdir(parents=True, exist_ok=True)
         (plugin / "config.json").write_text(
@@ -130,11 +136,7 @@ class ObsProcess:
         )
 
     def start(self, timeout: float = 60.0) -> ObsProcess:
-        missing = missing_programs()
-        if missing:
-            raise TestBedUnavailable(
-                f"not installed: {', '.join(missing)} (run `make system-deps`)"
-            )
+        self.install.check()
         self.write_config()
         env = {
             **os.environ,
@@ -145,16 +147,19 @@ class ObsProcess:
         }
         with open(self.stdout_path, "ab") as out:
             self.process = subprocess.Popen(
-                [
-                    "xvfb-run",
-                    "-a",
-                    "-s",
-                    "-screen 0 1280x720x24",
-                    "obs",
-                    "--disable-shutdown-check",
-                    "--minimize-to-tray",
-                    "--multi",
-                ],
+                self.install.command(
+                    self.home,
+                    [
+                        "xvfb-run",
+                        "-a",
+                        "-s",
+                        "-screen 0 1280x720x24",
+                        "obs",
+                        "--disable-shutdown-check",
+                        "--minimize-to-tray",
+                        "--multi",
+                    ],
+                ),
                 env=env,
                 cwd=self.home,
                 stdout=out,
@@ -177,16 +182,28 @@ class ObsProcess:
                 client = obsws_python.ReqClient(
                     host=self.host, port=self.port, password=self.password, timeout=3
                 )
-                client.get_version()
-                client.disconnect()
-                return
+                try:
+                    running = client.get_version().obs_version
+                    if self.wait_loaded:  # OBS 32 answers 207 "not ready" while it loads
+                        client.get_scene_collection_list()
+                finally:
+                    client.disconnect()
+                break
             except Exception as exc:  # still starting
                 last = f"{type(exc).__name__}"
                 time.sleep(0.3)
-        self.stop()
-        raise TestBedUnavailable(
-            f"OBS did not open its websocket in {timeout:g} s ({last}):\n{self.log_tail()}"
-        )
+        else:
+            self.stop()
+            raise TestBedUnavailable(
+                f"OBS did not open its websocket in {timeout:g} s ({last}):\n{self.log_tail()}"
+            )
+        if running.split(".")[0] != self.version:
+            self.stop()
+            where = self.install.root or "this machine"
+            raise TestBedUnavailable(
+                f"asked for OBS {self.version}, but {where} has OBS {running} "
+                f"(set {VERSIONS_ENV} to the versions there are)"
+            )
 
     def stop(self, timeout: float = 10.0) -> None:
         """Quit OBS (and its Xvfb); kill what does not go."""

@@ -9,8 +9,9 @@ import time
 import obsws_python
 import pytest
 
-from streamkit.obs.client import ConnectionState, ObsClient, Request, first_failure
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsAuthFailed, ObsRequestFailed, ObsUnreachable
+from streamkit.obs.types import ConnectionState, Request, first_failure
 from tests.realobs import ISSUED_SECRETS, free_port
 
 pytestmark = pytest.mark.real_obs

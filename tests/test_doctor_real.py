@@ -51,9 +51,9 @@ OBS_CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def setup(tmp_path_factory, obs_version):
     """One OBS with the collection and profile imported: the good set-up."""
-    obs = start_obs()
+    obs = start_obs(obs_version)
     folder = tmp_path_factory.mktemp("doctor")
     (folder / "scenes.yaml").write_text(COLLECTION, encoding="utf-8")
     config = folder / "streamkit.yaml"

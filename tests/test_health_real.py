@@ -56,8 +56,10 @@ class Sampler:
         raise AssertionError(f"OBS did not show {what} within {limit:.0f} s")
 
 
-def test_frozen_ingest_raises_alarm_within_3_s_and_recovery_is_clean(rtmp_server, tmp_path: Path):
-    obs = start_obs()
+def test_frozen_ingest_raises_alarm_within_3_s_and_recovery_is_clean(
+    obs_version, rtmp_server, tmp_path: Path
+):
+    obs = start_obs(obs_version)
     try:
         with ObsClient(obs.host, obs.port, obs.password) as client:
             scene = client.request("GetCurrentProgramScene")["currentProgramSceneName"]

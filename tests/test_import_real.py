@@ -28,8 +28,8 @@ def obs(obs_factory):
 
 
 @pytest.fixture(scope="module")
-def shared_obs():
-    obs = start_obs()
+def shared_obs(obs_version):
+    obs = start_obs(obs_version)
     yield obs
     obs.cleanup()
 

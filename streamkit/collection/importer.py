@@ -14,8 +14,9 @@ from streamkit.collection.model import Collection, Scene
 from streamkit.collection.plan import Change, Plan, Slot, Step, plan_changes
 from streamkit.collection.variables import expand
 from streamkit.errors import ConfigError, UsageError
-from streamkit.obs.client import BatchResult, ObsClient, Request
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
+from streamkit.obs.types import BatchResult, Request
 
 DEFAULT_SCENE = "Scene"  # what OBS puts in a new collection
 PREFLIGHT = [

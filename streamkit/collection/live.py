@@ -16,7 +16,8 @@ from streamkit.collection.model import (
     SceneItem,
     Transform,
 )
-from streamkit.obs.client import BatchResult, ObsClient, Request
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import BatchResult, Request
 
 TRANSFORM_FIELDS = tuple(Transform.model_fields)
 AUDIO_REQUESTS = (

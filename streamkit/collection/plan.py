@@ -11,7 +11,7 @@ from typing import Any, Literal
 from streamkit.collection.kinds import unversioned_kind
 from streamkit.collection.live import LiveState
 from streamkit.collection.model import Collection, Filter, Input, Scene, SceneItem
-from streamkit.obs.client import Request
+from streamkit.obs.types import Request
 from streamkit.sensitive import is_secret_key, mask
 
 Action = Literal["create", "update", "remove"]

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from streamkit.errors import ConfigError, UsageError
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import Request
 from streamkit.sensitive import is_secret_key
 from streamkit.textfile import read_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamkit.doctor.checks_obs import obs_status, version_tuple
 from streamkit.doctor.core import CheckResult, DoctorContext, Skip, Status
-from streamkit.obs.client import Request
+from streamkit.obs.types import Request
 from streamkit.show.ndi import NDI_KIND, NdiControl
 
 DISTROAV_MIN_OBS = (31, 1)

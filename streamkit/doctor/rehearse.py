@@ -16,7 +16,8 @@ from typing import Any
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
 from streamkit.health.metrics import Metrics, Sample, counter, interval_metrics
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import Request
 from streamkit.show.control import ShowControl
 
 BANDWIDTH_TEST = "?bandwidthtest=true"

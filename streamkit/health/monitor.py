@@ -13,8 +13,9 @@ from streamkit.health.fallback import Action, DegradeEngine, DegradeInputs, Swit
 from streamkit.health.metrics import Metrics, Sample
 from streamkit.health.sessionlog import SessionLog
 from streamkit.health.settings import DegradeSettings, HealthSettings, NdiSilentTrigger
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsRequestFailed
+from streamkit.obs.types import Request
 
 # A tiny screenshot is enough to tell whether an NDI input's picture still changes.
 PROBE_SIZE = {"imageFormat": "png", "imageWidth": 16, "imageHeight": 9}

@@ -5,15 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from obsws_python.subs import Subs
 
 from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsRequestFailed, ObsUnreachable
 from streamkit.obs.link import OP_BATCH, OP_REIDENTIFY, OP_REQUEST, Link, unreachable
+from streamkit.obs.types import (
+    BatchResult,
+    ConnectionState,
+    ExecutionType,
+    Request,
+    StateChange,
+    first_failure,
+)
 from streamkit.secrets import REDACT, Hidden
 
 if TYPE_CHECKING:
@@ -31,56 +37,8 @@ __all__ = [
     "Subs",
     "client_for",
     "connect_for",
+    "first_failure",
 ]
-
-
-class ConnectionState(StrEnum):
-    CONNECTING = "CONNECTING"
-    CONNECTED = "CONNECTED"
-    RECONNECTING = "RECONNECTING"
-    FAILED = "FAILED"
-    CLOSED = "CLOSED"
-
-
-class ExecutionType(IntEnum):
-    """RequestBatchExecutionType of obs-websocket."""
-
-    SERIAL_REALTIME = 0
-    SERIAL_FRAME = 1
-    PARALLEL = 2
-
-
-@dataclass(frozen=True)
-class Request:
-    """One request of a batch (or a plan)."""
-
-    request_type: str
-    data: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """The answer to one request of a batch; `index` is its position in the batch."""
-
-    index: int
-    request_type: str
-    ok: bool
-    code: int
-    comment: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def error(self) -> ObsRequestFailed:
-        return ObsRequestFailed(self.request_type, self.code, self.comment)
-
-
-@dataclass(frozen=True)
-class StateChange:
-    """What connection listeners receive: the new state and, while reconnecting, when next."""
-
-    state: ConnectionState
-    detail: str = ""
-    attempt: int = 0
-    retry_at: float | None = None  # time.monotonic() of the next attempt
 
 
 StateListener = Callable[[StateChange], None]
@@ -413,11 +371,6 @@ def _batch_result(raw: dict[str, Any], items: list[Request]) -> BatchResult:
         comment=status.get("comment") or "",
         data=raw.get("responseData") or {},
     )
-
-
-def first_failure(results: Iterable[BatchResult]) -> BatchResult | None:
-    """The first failed result of a batch, if any."""
-    return next((r for r in results if not r.ok), None)
 
 
 def client_for(settings: ObsSettings, **options: Any) -> ObsClient:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import Request
 
 _REQUESTS = (
     "GetVersion",

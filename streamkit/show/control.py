@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass
 
 from streamkit.errors import UsageError
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError, ObsRequestFailed
+from streamkit.obs.types import Request
 
 STUDIO_MODE_NOT_ACTIVE = 506
 RESOURCE_NOT_FOUND = 600

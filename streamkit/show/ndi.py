@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from streamkit.errors import UsageError
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError, ObsRequestFailed
+from streamkit.obs.types import Request
 
 NDI_KIND = "ndi_source"
 SENDER_SETTING = "ndi_source_name"

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from streamkit.errors import UsageError
-from streamkit.obs.client import ObsClient, Request
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
+from streamkit.obs.types import Request
 from streamkit.show.ndi import SENDER_SETTING
 from streamkit.show.settings import Segment
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from streamkit.obs.client import BatchResult, ObsClient, Request
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import BatchResult, Request
 from streamkit.show.control import AudioInput, OutputState, SceneList, ShowControl
 from streamkit.show.ndi import NDI_KIND, NdiControl, NdiInput
 from streamkit.show.runofshow import POSITION_SLOT, REALM, RunOfShow

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from streamkit.errors import StreamkitError
-from streamkit.obs.client import StateChange
 from streamkit.obs.errors import ObsUnreachable
+from streamkit.obs.types import StateChange
 from streamkit.show.runofshow import Applied
 from streamkit.show.snapshot import ShowSnapshot
 from streamkit.tui.controller import ShowController

@@ -23,8 +23,8 @@ from textual.worker import get_current_worker
 from streamkit.errors import StreamkitError
 from streamkit.health.alerts import AlertEvent, Level
 from streamkit.health.metrics import Metrics
-from streamkit.obs.client import ConnectionState, StateChange
 from streamkit.obs.errors import ObsAuthFailed
+from streamkit.obs.types import ConnectionState, StateChange
 from streamkit.show.snapshot import ShowSnapshot
 from streamkit.tui import render
 from streamkit.tui.actions import ShowActions

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from streamkit.health.monitor import StreamMonitor
-from streamkit.obs.client import ObsClient, StateChange, client_for
+from streamkit.obs.client import ObsClient, client_for
 from streamkit.obs.errors import ObsError
+from streamkit.obs.types import StateChange
 from streamkit.show.control import OutputState, ShowControl
 from streamkit.show.meters import Level, LevelMeters
 from streamkit.show.ndi import NdiControl, NdiInput, SenderList

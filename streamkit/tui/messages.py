@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from streamkit.obs.client import StateChange
+from streamkit.obs.types import StateChange
 from streamkit.tui.controller import Poll
 
 

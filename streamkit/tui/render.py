@@ -10,7 +10,7 @@ from rich.text import Text
 from streamkit.health.alerts import Level, severity
 from streamkit.health.metrics import Metrics
 from streamkit.health.settings import MetricThreshold
-from streamkit.obs.client import ConnectionState, StateChange
+from streamkit.obs.types import ConnectionState, StateChange
 from streamkit.show.control import AudioInput, OutputState, SceneList
 from streamkit.show.meters import Level as AudioLevel
 from streamkit.show.ndi import NdiInput

@@ -1,4 +1,5 @@
-"""Contract tests run against both the simulator and real OBS through the `obs_backend` fixture.
+"""Contract tests run against the simulator and each real OBS version through `obs_backend`
+(ids `[simulator]`, `[obs29]`, `[obs32]`; the versions come from STREAMKIT_OBS_VERSIONS).
 
 Each test leaves OBS as it found it: it uses uniquely named scenes/inputs and removes them, and
 restores whatever global setting it changes (program scene, studio mode, transition, profile,
@@ -43,12 +44,13 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 class Backend:
     """Where an OBS (real or simulated) listens, and what it is."""
 
-    kind: str
+    kind: str  # "simulator" or "real"
     host: str
     port: int
     password: str
     version: str = ""
     sim: SimulatorThread | None = None
+    label: str = ""  # the test id: "simulator", "obs29", "obs32"
 
     def require(self, version: str) -> None:
         """Skip the test unless the backend's obs-websocket is at least `version`."""
@@ -215,17 +217,18 @@ def _with_version(backend: Backend) -> Backend:
     return backend
 
 
-@pytest.fixture(
-    params=["simulator", pytest.param("real", marks=pytest.mark.real_obs)],
-)
-def obs_backend(request: pytest.FixtureRequest) -> Backend:
-    """The OBS under test: the simulator, or the session's real OBS (skipped when unavailable)."""
-    if request.param == "simulator":
-        return _with_version(request.getfixturevalue("simulator_backend"))
+@pytest.fixture
+def obs_backend(request: pytest.FixtureRequest, obs_version: str) -> Backend:
+    """The OBS under test: the simulator, or the session's real OBS of `obs_version` (skipped
+    when unavailable). tests/conftest.py parametrizes `obs_version`."""
+    if obs_version == "simulator":
+        backend = request.getfixturevalue("simulator_backend")
+        backend.label = "simulator"
+        return _with_version(backend)
     real = request.getfixturevalue("real_obs")
     cached = request.config.stash.get(_REAL_BACKEND, None)
     if cached is None or cached.port != real.port:
-        cached = Backend("real", real.host, real.port, real.password)
+        cached = Backend("real", real.host, real.port, real.password, label=f"obs{obs_version}")
         request.config.stash[_REAL_BACKEND] = cached
     return _with_version(cached)
 

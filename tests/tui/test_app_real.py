@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from streamkit.health.monitor import StreamMonitor
-from streamkit.obs.client import ConnectionState, ObsClient
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import ConnectionState
 from streamkit.show.control import ShowControl
 from streamkit.show.ndi import NdiControl
 from streamkit.show.settings import ShowSettings

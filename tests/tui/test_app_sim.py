@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from streamkit.obs.client import ConnectionState
+from streamkit.obs.types import ConnectionState
 from streamkit.tui.keymap import ACTIONS
 from streamkit.tui.screens import ConfirmScreen, KeysScreen, LowerThirdScreen, SenderScreen
 from tests.tui.helpers import banner_text, header_text, log_text, panel_text, until

@@ -10,7 +10,8 @@ import pytest
 
 from streamkit.health.alerts import AlertEvent, Level
 from streamkit.health.metrics import Metrics
-from streamkit.obs.client import ConnectionState, ObsClient, StateChange
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import ConnectionState, StateChange
 from streamkit.show.control import AudioInput, OutputState, SceneList
 from streamkit.show.meters import Level as AudioLevel
 from streamkit.show.ndi import NdiInput
