@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from streamkit.secrets import REDACT
+from streamkit.redact import REDACT
 
 # obsws-python logs its connection parameters, password included, at INFO from these loggers.
 _CHATTY_DRIVER_LOGGERS = (

@@ -10,6 +10,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from streamkit.errors import ConfigError
+from streamkit.redact import REDACT
 
 _ENV = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)$")
 _SSM = re.compile(r"^ssm:(/[A-Za-z0-9_.\-/]+)$")
@@ -41,6 +42,7 @@ class SecretRef:
         """The secret's value; raises ConfigError naming the reference when it cannot be had."""
         if self._value is None:
             self._value = self._fetch(ssm_client)
+            REDACT.add(self._value)  # whatever reads a secret, no log line shows it
         return self._value
 
     def _fetch(self, ssm_client: Any) -> str:
@@ -125,36 +127,3 @@ def _fetch_ssm(path: str, where: str, ssm_client: Any, region: str | None) -> st
     except botocore.exceptions.BotoCoreError as exc:
         raise ConfigError(f"{where}secret ssm:{path}: {type(exc).__name__}") from None
     return answer["Parameter"]["Value"]
-
-
-class Redactor:
-    """Replaces known secret values by `***` in text (a logging filter uses it)."""
-
-    def __init__(self) -> None:
-        self._secrets: set[str] = set()
-
-    def add(self, secret: str | None) -> None:
-        if secret and len(secret) >= 3:
-            self._secrets.add(secret)
-
-    def __call__(self, text: str) -> str:
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
-
-
-REDACT = Redactor()
-
-
-class Hidden:
-    """Holds a secret value; its repr and str never show it (`.value` does)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "Hidden('***')"
-
-    __str__ = __repr__

@@ -20,7 +20,7 @@ from streamkit.health.sessionlog import (
     session_log_path,
 )
 from streamkit.health.settings import SessionLogSettings
-from streamkit.secrets import REDACT
+from streamkit.redact import REDACT
 
 T0 = 1_778_781_600.0  # 2026-05-14T18:00:00Z
 

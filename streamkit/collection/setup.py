@@ -37,7 +37,7 @@ def apply_setup(config: Any) -> list[str]:
     from streamkit.collection.importer import Importer, load_collection
     from streamkit.collection.profile import apply_profile, plan_profile, read_profile
     from streamkit.obs.client import client_for
-    from streamkit.secrets import REDACT
+    from streamkit.redact import REDACT
 
     done = []
     with client_for(config.obs, reconnect=False, subscriptions=0) as client:

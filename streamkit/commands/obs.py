@@ -87,7 +87,7 @@ def register_profile(obs_sub: argparse._SubParsersAction) -> None:
 def cmd_profile_import(args: argparse.Namespace) -> int:
     from streamkit.collection.profile import apply_profile, plan_profile, read_profile
     from streamkit.obs.client import client_for
-    from streamkit.secrets import REDACT
+    from streamkit.redact import REDACT
 
     config = load_config(args.config)
     folder = args.folder or (config.path(config.obs.profile) if config.obs.profile else None)

@@ -13,7 +13,7 @@ from typing import Any, Protocol, TextIO
 
 from streamkit.errors import StreamkitError, UsageError
 from streamkit.health.settings import SessionLogSettings
-from streamkit.secrets import REDACT
+from streamkit.redact import REDACT
 
 RECORD_TYPES = ("sample", "alert", "action", "note")
 

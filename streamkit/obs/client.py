@@ -20,7 +20,7 @@ from streamkit.obs.types import (
     StateChange,
     first_failure,
 )
-from streamkit.secrets import REDACT, Hidden
+from streamkit.redact import REDACT, Hidden
 
 if TYPE_CHECKING:
     from streamkit.obs.settings import ObsSettings
