@@ -6,8 +6,12 @@ STAMP  := $(VENV)/.installed
 # Debian packages of the real-OBS test tier: OBS under Xvfb, and nginx with RTMP as a target.
 SYSTEM_PACKAGES := obs-studio xvfb xauth nginx-light libnginx-mod-rtmp
 PYTEST_ARGS ?=
+# OBS versions the real-OBS tier runs on: 29 is the host's Debian package, 32 runs in a Debian
+# sid chroot built once into STREAMKIT_OBS32_ROOT (outside the checkout, kept between runs).
+export STREAMKIT_OBS_VERSIONS ?= 29
+export STREAMKIT_OBS32_ROOT ?= /var/cache/streamkit/obs32
 
-.PHONY: help venv system-deps demo test lint bench clean
+.PHONY: help venv system-deps obs32 test-bed demo test lint bench clean
 
 help:
 	@echo "make demo         set up .venv and open the show-control screen on the built-in OBS simulator"
@@ -15,6 +19,7 @@ help:
 	@echo "make lint         ruff over the code"
 	@echo "make bench        run the benchmarks and print their tables"
 	@echo "make system-deps  only install the Debian packages of the real-OBS tier"
+	@echo "make obs32        only build the OBS 32 chroot (root; once, into STREAMKIT_OBS32_ROOT)"
 
 venv: $(STAMP)
 
@@ -41,10 +46,17 @@ system-deps:
 	  echo "install them with: sudo apt-get install --no-install-recommends $(SYSTEM_PACKAGES)"; \
 	fi
 
+obs32:
+	@tests/bed/build-obs32-chroot "$(STREAMKIT_OBS32_ROOT)"
+
+# The OBS 32 chroot, when STREAMKIT_OBS_VERSIONS names 32.
+test-bed: system-deps
+	@case ",$(STREAMKIT_OBS_VERSIONS)," in *,32,*) tests/bed/build-obs32-chroot "$(STREAMKIT_OBS32_ROOT)";; esac
+
 demo: venv
 	$(BIN)/streamkit demo
 
-test: venv system-deps
+test: venv test-bed
 	$(BIN)/ruff check streamkit tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -52,7 +64,7 @@ lint: venv
 	$(BIN)/ruff check streamkit tests benchmarks
 	$(BIN)/ruff format --check streamkit tests benchmarks
 
-bench: venv system-deps
+bench: venv test-bed
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

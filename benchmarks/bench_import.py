@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import Backend, LatencyProxy, real_obs, simulator, table
+from common import Backend, LatencyProxy, real_obs_versions, simulator, table
 
 from streamkit.collection.importer import Importer
 from streamkit.collection.model import Collection
@@ -84,7 +84,7 @@ def main() -> None:
     rows = []
     backends = []
     if args.backend in ("real", "both"):
-        backends.append(real_obs)
+        backends.extend(real_obs_versions())
     if args.backend in ("simulator", "both"):
         backends.append(simulator)
     measured_at_50 = False

@@ -10,7 +10,7 @@ import threading
 import time
 
 import obsws_python
-from common import Backend, percentile, real_obs, simulator, table
+from common import Backend, percentile, real_obs_versions, simulator, table
 
 from streamkit.health.monitor import StreamMonitor
 from streamkit.obs.client import ObsClient
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--switches", type=int, default=200)
     args = parser.parse_args()
     rows, cpu_rows = [], []
-    for make in (real_obs, simulator):
+    for make in (*real_obs_versions(), simulator):
         with make() as backend:
             if backend is None:
                 continue

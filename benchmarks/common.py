@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import statistics
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,22 +24,29 @@ class Backend:
 
 
 @contextlib.contextmanager
-def real_obs() -> Iterator[Backend | None]:
-    """A headless OBS from the test bed, or None where it cannot run."""
+def real_obs(version: str = "29") -> Iterator[Backend | None]:
+    """A headless OBS `version` from the test bed, or None where it cannot run."""
     from tests.realobs import ObsProcess, TestBedUnavailable
 
-    obs = ObsProcess()
+    obs = ObsProcess(version=version)
     try:
         obs.start()
     except TestBedUnavailable as exc:
-        print(f"(real OBS unavailable: {str(exc).splitlines()[0]})")
+        print(f"(real OBS {version} unavailable: {str(exc).splitlines()[0]})")
         obs.cleanup()
         yield None
         return
     try:
-        yield Backend("real OBS", obs.host, obs.port, obs.password)
+        yield Backend(f"OBS {version}", obs.host, obs.port, obs.password)
     finally:
         obs.cleanup()
+
+
+def real_obs_versions() -> list[Callable[[], contextlib.AbstractContextManager[Backend | None]]]:
+    """One `real_obs` per version in STREAMKIT_OBS_VERSIONS (the test bed's selection)."""
+    from tests.realobs import selected_versions
+
+    return [functools.partial(real_obs, version) for version in selected_versions()]
 
 
 @contextlib.contextmanager
