@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from streamkit.collection.diff import plan_changes
 from streamkit.collection.kinds import equivalent_kind, pick_versioned_kind, plugin_of
-from streamkit.collection.live import LiveState, read_live
+from streamkit.collection.live import read_live
 from streamkit.collection.model import Collection, Scene
-from streamkit.collection.plan import Change, Plan, Slot, Step, plan_changes
+from streamkit.collection.plan import Change, LiveState, Plan, Slot, Step
 from streamkit.collection.variables import expand
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import ObsClient

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from streamkit.collection.kinds import unversioned_kind
@@ -16,6 +16,7 @@ from streamkit.collection.model import (
     SceneItem,
     Transform,
 )
+from streamkit.collection.plan import LiveState
 from streamkit.obs.client import ObsClient
 from streamkit.obs.types import BatchResult, Request
 
@@ -37,17 +38,6 @@ class LiveItem:
     scene: str
     item: SceneItem
     item_id: int
-
-
-@dataclass
-class LiveState:
-    """The running collection, and OBS's ids for its scene items (scene -> items, bottom first)."""
-
-    collection: Collection
-    item_ids: dict[str, list[int]]
-    round_trips: int
-    transitions: dict[str, bool] = field(default_factory=dict)  # name -> fixed duration
-    special: set[str] = field(default_factory=set)  # global audio devices (Desktop Audio, ...)
 
 
 def list_requests() -> list[Request]:
