@@ -9,14 +9,9 @@ from typing import Any
 import pytest
 
 from streamkit.collection.model import Collection
-from streamkit.collection.obsjson import (
-    AUDIO_DEVICE_KEYS,
-    RELATIVE_KEYS,
-    collection_to_obs,
-    dump_obs_json,
-    parse_obs_json,
-    read_obs_json,
-)
+from streamkit.collection.obsjson import AUDIO_DEVICE_KEYS, RELATIVE_KEYS
+from streamkit.collection.obsjson_read import parse_obs_json, read_obs_json
+from streamkit.collection.obsjson_write import collection_to_obs, dump_obs_json
 from streamkit.collection.yamlformat import read_yaml
 from streamkit.errors import ConfigError
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import obsws_python
 import pytest
 
-from streamkit.collection.obsjson import read_obs_json, write_obs_json
+from streamkit.collection.obsjson_read import read_obs_json
+from streamkit.collection.obsjson_write import write_obs_json
 from streamkit.collection.yamlformat import read_yaml
 
 pytestmark = pytest.mark.real_obs

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from streamkit.collection.model import Collection, Input, Scene, SceneItem, Transform
-from streamkit.collection.obsjson import dump_obs_json, parse_obs_json, read_obs_json
+from streamkit.collection.obsjson_read import parse_obs_json, read_obs_json
+from streamkit.collection.obsjson_write import dump_obs_json
 from streamkit.collection.yamlformat import (
     collection_json_schema,
     dump_yaml,

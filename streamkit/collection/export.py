@@ -15,7 +15,7 @@ from streamkit.sensitive import mask
 
 def export_collection(client: ObsClient, output: Path, name: str | None = None) -> Collection:
     """Read the current collection, clean it for git and write it (.yaml/.yml or .json)."""
-    from streamkit.collection.obsjson import write_obs_json
+    from streamkit.collection.obsjson_write import write_obs_json
     from streamkit.collection.yamlformat import write_yaml
 
     suffix = output.suffix.lower()

@@ -33,7 +33,7 @@ def load_collection(
 ) -> Collection:
     """Read YAML or OBS JSON, expand `${VARS}`, resolve `./` assets (against `asset_base` when
     OBS sees the files at another path, e.g. on the WorkSpace)."""
-    from streamkit.collection.obsjson import read_obs_json
+    from streamkit.collection.obsjson_read import read_obs_json
     from streamkit.collection.yamlformat import read_yaml
 
     if not path.is_file():

@@ -50,7 +50,7 @@ def install_collection(
     client: ObsClient, collection: Collection, config_dir: Path
 ) -> InstallReport:
     """Write `collection` as OBS JSON into OBS's scenes folder and switch OBS to it."""
-    from streamkit.collection.obsjson import write_obs_json
+    from streamkit.collection.obsjson_write import write_obs_json
 
     scenes_dir = config_dir / "basic" / "scenes"
     if not scenes_dir.is_dir():

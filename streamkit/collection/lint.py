@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from streamkit.collection.model import Collection
-from streamkit.collection.obsjson import parse_obs_json
+from streamkit.collection.obsjson_read import parse_obs_json
 from streamkit.collection.variables import references
 from streamkit.collection.yamlformat import parse_yaml_with_lines
 from streamkit.errors import ConfigError
