@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages of the real-OBS test tier: OBS under Xvfb, and nginx with RTMP as a target.
-SYSTEM_PACKAGES := obs-studio xvfb xauth nginx-light libnginx-mod-rtmp
+SYSTEM_PACKAGES := obs-studio xvfb xauth nginx-light libnginx-mod-rtmp ngircd
 PYTEST_ARGS ?=
 # OBS versions the real-OBS tier runs on: 29 is the host's Debian package, 32 runs in a Debian
 # sid chroot built once into STREAMKIT_OBS32_ROOT (outside the checkout, kept between runs).
