@@ -169,6 +169,12 @@ class TestCron:
         assert self.dates("0 9 * * 7", 8) == ["Sun 04 09:00"]
         assert self.dates("0 9 * * mon-wed", 7) == ["Mon 05 09:00", "Tue 06 09:00", "Wed 07 09:00"]
 
+    def test_weekday_ranges_across_sunday_use_cron_numbers_not_apschedulers(self):
+        # APScheduler 3 counts weekdays from Monday: cron's 0-2 is Sunday to Tuesday
+        assert self.dates("0 9 * * 0-2", 7) == ["Sun 04 09:00", "Mon 05 09:00", "Tue 06 09:00"]
+        assert self.dates("0 9 * * */3", 7) == ["Sat 03 09:00", "Sun 04 09:00", "Wed 07 09:00"]
+        assert self.dates("0 9 * * 5-7", 7) == ["Fri 02 09:00", "Sat 03 09:00", "Sun 04 09:00"]
+
     def test_days_of_month_months_and_steps(self):
         assert self.dates("15 20 1,15 * *") == ["Thu 01 20:15", "Thu 15 20:15"]
         assert self.dates("0 8 */10 jan *") == [
@@ -185,11 +191,13 @@ class TestCron:
             ("30 18 * *", "5 fields"),
             ("30 18,20 * * thu", "one event a day"),
             ("*/30 18 * * thu", "one event a day"),
-            ("30 25 * * thu", "hour: '25' is not in 0-23"),
+            ("30 25 * * thu", "hour '25': .*higher than the maximum value \\(23\\)"),
             ("30 18 8-14 * thu", "not both"),
             ("30 18 * * thu#6", "day of week"),
-            ("30 18 9-3 * *", "backwards"),
-            ("30 18 * foo *", "month: 'foo'"),
+            ("30 18 9-3 * *", "day of month '9-3'"),
+            ("30 18 * * sat-mon", "day of week: range 'sat-mon' runs backwards"),
+            ("30 18 * * 8", "day of week: '8' is not in 0-7"),
+            ("30 18 * foo *", "month 'foo': Invalid month name"),
         ],
     )
     def test_invalid(self, expr, message):

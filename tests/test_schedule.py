@@ -10,7 +10,8 @@ import pytest
 from streamkit.aws.errors import AwsActionFailed, StopRefused
 from streamkit.aws.schedule.calendar import Calendar, Event, zone
 from streamkit.aws.schedule.driver import job_specs
-from streamkit.aws.schedule.plan import Ledger, Record, RetryPolicy, decide, plan
+from streamkit.aws.schedule.ledger import Ledger
+from streamkit.aws.schedule.plan import Record, RetryPolicy, decide, plan
 from streamkit.aws.schedule.runner import Runner
 
 ROME = zone("Europe/Rome")

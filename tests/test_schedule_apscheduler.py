@@ -9,7 +9,8 @@ import pytest
 
 from streamkit.aws.schedule.calendar import Calendar, Event, zone
 from streamkit.aws.schedule.driver import LocalScheduler, read_jobs
-from streamkit.aws.schedule.plan import Ledger, RetryPolicy
+from streamkit.aws.schedule.ledger import Ledger
+from streamkit.aws.schedule.plan import RetryPolicy
 from streamkit.aws.schedule.runner import Runner
 from tests.test_schedule import FakeWorkspace
 

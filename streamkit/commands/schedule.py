@@ -148,9 +148,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _runner(args: argparse.Namespace, config: Any) -> Any:
-    from streamkit.aws.schedule.plan import Ledger, RetryPolicy
+    from streamkit.aws.schedule.ledger import Ledger
+    from streamkit.aws.schedule.plan import RetryPolicy
     from streamkit.aws.schedule.runner import AwsWorkspace, Runner
-    from streamkit.aws.workspace.interlock import obs_live_check
+    from streamkit.commands.obslive import obs_live_check
 
     runner_settings = config.schedule.runner
     after_start = None
@@ -249,7 +250,7 @@ def _group(config: Any) -> Any:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from streamkit.aws.schedule.driver import read_jobs
-    from streamkit.aws.schedule.plan import Ledger
+    from streamkit.aws.schedule.ledger import Ledger
 
     config = load_config(args.config)
     path = _jobstore(config)

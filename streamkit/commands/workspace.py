@@ -148,7 +148,8 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_stop(args: argparse.Namespace) -> int:
     from streamkit.aws.workspace.hold import release
-    from streamkit.aws.workspace.interlock import check_stop, obs_live_check
+    from streamkit.aws.workspace.interlock import check_stop
+    from streamkit.commands.obslive import obs_live_check
 
     config = load_config(args.config)
     manager = _manager(args, config)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streamkit.aws.schedule.calendar import Calendar, Event, zone
-from streamkit.aws.schedule.plan import Ledger, RetryPolicy
+from streamkit.aws.schedule.ledger import Ledger
+from streamkit.aws.schedule.plan import RetryPolicy
 from streamkit.aws.schedule.runner import AwsWorkspace, Runner
 from streamkit.aws.workspace.api import WorkspaceManager
 from streamkit.aws.workspace.hold import RESTORE_TAG

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from dateutil import rrule as _rrule
 
 DEFAULT_WARMUP = timedelta(minutes=45)  # GPU WorkSpaces cold-boot: no hibernation
@@ -196,86 +197,96 @@ class Calendar:
         return found
 
 
-# --- cron (minute hour day-of-month month day-of-week), expanded through dateutil ---------
+# --- cron (minute hour day-of-month month day-of-week), evaluated by APScheduler -----------
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
-_WEEKDAYS = (_rrule.SU, _rrule.MO, _rrule.TU, _rrule.WE, _rrule.TH, _rrule.FR, _rrule.SA)
-_FIELDS = (
-    ("minute", 0, 59, None),
-    ("hour", 0, 23, None),
-    ("day of month", 1, 31, None),
-    ("month", 1, 12, _MONTHS),
-)
 _NTH = re.compile(r"^([a-z]+|[0-7])#([1-5])$")
+_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
+_LABELS = {
+    "minute": "minute",
+    "hour": "hour",
+    "day": "day of month",
+    "month": "month",
+    "day_of_week": "day of week",
+    "second": "second",
+}
 
 
-def cron_rule(expr: str, dtstart: datetime) -> _rrule.rrule:
-    """A 5-field cron expression as a dateutil rule from `dtstart`; ValueError when invalid.
+class CronSeries:
+    """A 5-field cron expression, expanded by APScheduler's CronTrigger in naive wall time."""
 
-    Day of week is 0-7 (0 and 7 are Sunday) or sun..sat, and `thu#2` is the second
-    Thursday of the month. Day of month and day of week may not both be restricted
-    (cron would take either, which is rarely what a calendar means).
+    def __init__(self, trigger: CronTrigger) -> None:
+        self.trigger = trigger
+
+    def between(self, first: datetime, last: datetime, inc: bool = True) -> Iterator[datetime]:
+        """Naive start times from `first` to `last` (inclusive when `inc`)."""
+        moment = self.trigger.get_next_fire_time(None, first.replace(tzinfo=UTC))
+        while moment is not None:
+            wall = moment.replace(tzinfo=None)
+            if wall > last or (wall == last and not inc):
+                return
+            if inc or wall != first:
+                yield wall
+            moment = self.trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
+
+
+def cron_rule(expr: str, dtstart: datetime) -> CronSeries:
+    """A 5-field cron expression from `dtstart` on; ValueError naming the field when invalid.
+
+    The fields go to APScheduler's CronTrigger. Only the day of week is translated first:
+    cron counts it 0-7 from Sunday (0 and 7 are Sunday) where APScheduler 3 counts from
+    Monday, and `thu#2` (the second Thursday of the month) is APScheduler's `2nd thu`.
+    A series has at most one event a day, so minute and hour are single numbers; day of
+    month and day of week may not both be restricted (cron would take either, APScheduler
+    both, and a calendar rarely means either).
     """
     fields = expr.split()
     if len(fields) != 5:
         raise ValueError(f"cron needs 5 fields (minute hour day month weekday), got {len(fields)}")
-    minute, hour, monthday, month = (
-        _cron_values(text, name, low, high, names)
-        for text, (name, low, high, names) in zip(fields[:4], _FIELDS, strict=True)
-    )
-    weekday = _cron_weekdays(fields[4].lower())
-    if len(minute) != 1 or len(hour) != 1:
+    minute, hour, monthday, month, weekday = (f.lower() for f in fields)
+    if not (minute.isdigit() and hour.isdigit()):
         raise ValueError("a series has at most one event a day (one minute and one hour)")
-    if fields[2] != "*" and fields[4] != "*":
+    if monthday != "*" and weekday != "*":
         raise ValueError("cron: restrict the day of month or the day of week, not both")
-    return _rrule.rrule(
-        _rrule.MONTHLY,
-        dtstart=dtstart.replace(second=0, microsecond=0),
-        byminute=minute,
-        byhour=hour,
-        bysecond=0,
-        bymonthday=monthday if fields[4] == "*" else None,
-        bymonth=month,
-        byweekday=weekday,
-    )
+    options = {"minute": minute, "hour": hour, "day": monthday, "month": month, "second": "0"}
+    nth = _NTH.match(weekday)
+    if nth:
+        day = _DAYS[_weekday_number(nth.group(1)) % 7]
+        options["day"] = f"{_ORDINALS[int(nth.group(2))]} {day}"
+    elif weekday != "*":
+        options["day_of_week"] = ",".join(_DAYS[d] for d in _cron_weekdays(weekday))
+    for name, value in options.items():  # one at a time, so that the error names the field
+        try:
+            CronTrigger(**{name: value}, timezone=UTC)
+        except ValueError as exc:
+            raise ValueError(f"cron {_LABELS[name]} {value!r}: {exc}") from None
+    start = dtstart.replace(second=0, microsecond=0, tzinfo=UTC)
+    return CronSeries(CronTrigger(**options, start_date=start, timezone=UTC))
 
 
-def _cron_values(
-    text: str, name: str, low: int, high: int, names: list[str] | None = None
-) -> tuple[int, ...]:
-    values: set[int] = set()
-    for item in text.lower().split(","):
+def _weekday_number(text: str) -> int:
+    if text in _DAYS:
+        return _DAYS.index(text)
+    if text.isdigit() and 0 <= int(text) <= 7:
+        return int(text)
+    raise ValueError(f"cron day of week: {text!r} is not in 0-7 or sun..sat")
+
+
+def _cron_weekdays(text: str) -> list[int]:
+    """Cron's day-of-week field (lists, ranges, steps) as sorted day numbers, Sunday 0."""
+    days: set[int] = set()
+    for item in text.split(","):
         spec, _, step_text = item.partition("/")
-        step = _cron_int(step_text, name, 1, high) if step_text else 1
+        if step_text and not step_text.isdigit():
+            raise ValueError(f"cron day of week: step {step_text!r} is not a number")
+        step = int(step_text) if step_text else 1
         if spec == "*":
-            first, last = low, high
+            first, last = 0, 6
         else:
             start, _, end = spec.partition("-")
-            first = _cron_int(start, name, low, high, names)
-            last = _cron_int(end, name, low, high, names) if end else first
-            if step_text and not end:
-                last = high
+            first = _weekday_number(start)
+            last = _weekday_number(end) if end else (6 if step_text else first)
         if first > last:
-            raise ValueError(f"cron {name}: range {spec!r} runs backwards")
-        values.update(range(first, last + 1, step))
-    return tuple(sorted(values))
-
-
-def _cron_int(text: str, name: str, low: int, high: int, names: list[str] | None = None) -> int:
-    if names and text in names:
-        return names.index(text) + (1 if name == "month" else 0)
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise ValueError(f"cron {name}: {text!r} is not in {low}-{high}")
-    return int(text)
-
-
-def _cron_weekdays(text: str) -> tuple[_rrule.weekday, ...] | None:
-    if text == "*":
-        return None
-    nth = _NTH.match(text)
-    if nth:
-        day = _cron_int(nth.group(1), "day of week", 0, 7, _DAYS) % 7
-        return (_WEEKDAYS[day](int(nth.group(2))),)
-    days = _cron_values(text, "day of week", 0, 7, _DAYS)
-    return tuple(_WEEKDAYS[d % 7] for d in sorted(set(days)))
+            raise ValueError(f"cron day of week: range {spec!r} runs backwards")
+        days.update(d % 7 for d in range(first, last + 1, max(step, 1)))
+    return sorted(days)

@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from streamkit.aws.schedule.plan import Decision, Record, RetryPolicy, next_due, unusable_jobstore
+from streamkit.aws.schedule.ledger import unusable_jobstore
+from streamkit.aws.schedule.plan import Decision, Record, RetryPolicy, next_due
 from streamkit.aws.schedule.runner import Runner
 
 log = logging.getLogger(__name__)

@@ -1,25 +1,20 @@
-"""Start/stop actions from the event calendar: plan, decide what is due, and the ledger.
+"""Start/stop actions from the event calendar: plan them and decide what is due (pure).
 
 The calendar is the source of truth. `plan` turns it into actions; `decide` says, for a time
 T and what has already run, which actions are due, which were missed and which wait (a pure
-function, tested with a fake clock); `Ledger` keeps the outcome of every action. The runner
-that performs them is `runner`, its real-time driver `driver` (both in this package).
+function, tested with a fake clock). The outcomes are kept by `ledger` (SQLite, local runner)
+or in the WorkSpace's tags (the cloud function); both decide through this module.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import sqlite3
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
 from streamkit.aws.schedule.calendar import Calendar, Occurrence
-from streamkit.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -159,69 +154,3 @@ def decide(
         else:
             decision.run.append(action)
     return decision
-
-
-# --- ledger -----------------------------------------------------------------------------
-
-_LEDGER_SCHEMA = """
-CREATE TABLE IF NOT EXISTS streamkit_actions (
-    key TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    last_attempt TEXT NOT NULL,
-    detail TEXT NOT NULL
-)
-"""
-
-
-class Ledger:
-    """The outcome of every action, in a SQLite table next to APScheduler's jobs."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        with self._connect() as db:
-            db.execute(_LEDGER_SCHEMA)
-
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection; a damaged or unreadable file is a ConfigError naming the setting."""
-        try:
-            with contextlib.closing(sqlite3.connect(self.path, timeout=30)) as db, db:
-                yield db
-        except sqlite3.DatabaseError as exc:
-            raise unusable_jobstore(self.path, exc) from None
-
-    def records(self) -> dict[str, Record]:
-        with self._lock, self._connect() as db:
-            rows = db.execute(
-                "SELECT key, kind, state, attempts, last_attempt, detail FROM streamkit_actions"
-            ).fetchall()
-        return {
-            key: Record(key, kind, state, attempts, datetime.fromisoformat(last), detail)
-            for key, kind, state, attempts, last, detail in rows
-        }
-
-    def write(self, record: Record) -> None:
-        with self._lock, self._connect() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO streamkit_actions VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record.key,
-                    record.kind,
-                    record.state,
-                    record.attempts,
-                    record.last_attempt.isoformat(),
-                    record.detail,
-                ),
-            )
-
-
-def unusable_jobstore(path: Path, exc: Exception) -> ConfigError:
-    return ConfigError(
-        f"{path}: the schedule's job store cannot be read ({type(exc).__name__})",
-        hint="move the file away (streamkit schedule run builds a new one) or point "
-        "schedule.runner.jobstore elsewhere",
-    )

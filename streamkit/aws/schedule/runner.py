@@ -10,10 +10,10 @@ from typing import Any, Protocol
 
 from streamkit.aws.errors import AwsError, StopRefused
 from streamkit.aws.schedule.calendar import Calendar
+from streamkit.aws.schedule.ledger import Ledger
 from streamkit.aws.schedule.plan import (
     Action,
     Decision,
-    Ledger,
     Outcome,
     Record,
     RetryPolicy,

@@ -1,6 +1,7 @@
 """The stop interlock: never stop the WorkSpace while someone is connected or OBS is live.
 
-The OBS check is a callable so it can be faked: it returns True when OBS is streaming,
+The OBS check is a callable handed in by the command layer (streamkit.commands.obslive; this
+package never imports the OBS side), so it can be faked: it returns True when OBS is streaming,
 False when it is not, and raises an ObsError when it cannot tell (OBS unreachable from here,
 wrong password...). "Cannot tell" lets the stop proceed with a warning: the WorkSpace's
 connection state is still checked, and OBS is usually not reachable from a laptop.
@@ -9,7 +10,6 @@ connection state is still checked, and OBS is usually not reachable from a lapto
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from streamkit.aws.errors import StopRefused
 from streamkit.errors import StreamkitError
@@ -47,15 +47,3 @@ def check_stop(
         )
     warnings.extend(f"--force: stopping although {reason}" for reason in reasons)
     return warnings
-
-
-def obs_live_check(config: Any) -> ObsLiveCheck:
-    """A check that asks the OBS of the config (obs: section) whether its stream is active."""
-
-    def is_live() -> bool:
-        from streamkit.obs.client import connect_for
-
-        with connect_for(config.obs, reconnect=False, subscriptions=0) as client:
-            return bool(client.request("GetStreamStatus").get("outputActive"))
-
-    return is_live
