@@ -69,6 +69,7 @@ class ChatClient:
         backoff_start: float = 0.5,
         backoff_cap: float = 30.0,
         idle_s: float = 60.0,
+        ping_timeout: float | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if not channel:
@@ -82,6 +83,7 @@ class ChatClient:
         self._login = Login(nick, token)
         self._backoff = (backoff_start, backoff_cap)
         self._idle_s = idle_s
+        self._ping_timeout = timeout if ping_timeout is None else ping_timeout
         self._ssl_context = ssl_context
         self._session: Session | None = None
         self._state = StateChange(ConnectionState.CLOSED)
@@ -219,10 +221,13 @@ class ChatClient:
         """Try until connected (True), closed or refused for good (False)."""
         start, cap = self._backoff
         delay, attempt = first_delay, 0
+        first = 1 if self.state is ConnectionState.CONNECTING else 0  # start(): no retry yet
         while not self._closing.is_set():
             attempt += 1
             retry_at = time.monotonic() + delay
-            self._set_state(StateChange(ConnectionState.RECONNECTING, reason, attempt, retry_at))
+            if attempt > 1 or self.state is not ConnectionState.CONNECTING:
+                number = attempt - first
+                self._set_state(StateChange(ConnectionState.RECONNECTING, reason, number, retry_at))
             if self._closing.wait(delay):
                 return False
             try:
@@ -247,7 +252,7 @@ class ChatClient:
         probing = False
         while not self._closing.is_set():
             try:
-                lines = session.lines(self.timeout if probing else self._idle_s)
+                lines = session.lines(self._ping_timeout if probing else self._idle_s)
             except TimeoutError:
                 if probing:
                     return "the server stopped answering", self._backoff[0]

@@ -118,10 +118,17 @@ class Session:
         joined = registered = False
         while not joined:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                step = "join" if registered else "log in"
-                raise ChatUnreachable(f"chat server {where} did not let us {step} in time")
-            for line in self.lines(remaining):
+            try:
+                if remaining <= 0:
+                    raise TimeoutError
+                arrived = self.lines(remaining)
+            except TimeoutError:
+                step = "join the channel" if registered else "log in"
+                raise ChatUnreachable(
+                    f"chat server {where} did not let us {step} in time",
+                    hint="the server may be overloaded; it is tried again, or raise chat.timeout",
+                ) from None
+            for line in arrived:
                 if line.command == "001":
                     registered = True
                     self.nick = line.param(0, self.nick)

@@ -13,7 +13,7 @@ from tests.realobs import TestBedUnavailable
 
 @pytest.fixture
 def irc_factory() -> Iterator[Callable[..., IrcServer]]:
-    """Start an ngircd with options (password=, tls=); stopped after the test."""
+    """Start an ngircd with options (password=, tls=, port=); stopped after the test."""
     started: list[IrcServer] = []
 
     def start(**options) -> IrcServer:

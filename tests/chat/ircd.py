@@ -31,9 +31,11 @@ class IrcServer:
     """ngircd in the foreground on free loopback ports (plain, and TLS when `tls`), with an
     operator account so a test's poster can lift the flood limit. `restart()` keeps the ports."""
 
-    def __init__(self, *, password: str | None = None, tls: bool = False) -> None:
+    def __init__(
+        self, *, password: str | None = None, tls: bool = False, port: int | None = None
+    ) -> None:
         self.host = "127.0.0.1"
-        self.port = free_port()
+        self.port = port or free_port()
         self.tls_port = free_port() if tls else None
         self.password = password
         self.folder = Path(tempfile.mkdtemp(prefix="streamkit-ircd-"))
