@@ -1,9 +1,10 @@
-"""Post-event summary of a session log (time live, drops, worst minute, bitrate) and SVG chart."""
+"""Post-event summary of a session log (time live, drops, worst minute, bitrate, audience
+questions) and SVG chart."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -36,6 +37,18 @@ class WorstMinute:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionLine:
+    """One audience question of the log: when it was asked and when it was shown, if ever."""
+
+    id: str
+    author: str
+    text: str
+    asked: float | None = None
+    shown: float | None = None
+    answered: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """The post-event figures of one session log."""
 
@@ -51,6 +64,7 @@ class Summary:
     alerts: list[LogRecord] = field(default_factory=list)
     actions: list[LogRecord] = field(default_factory=list)
     skipped: list[SkippedLine] = field(default_factory=list)
+    questions: list[QuestionLine] = field(default_factory=list)
 
 
 def _int(value: Any) -> int | None:
@@ -138,6 +152,22 @@ def bitrate_stats(samples: list[LogRecord]) -> BitrateStats | None:
     return BitrateStats(min(values), avg, percentile(values, 5), max(values), len(values))
 
 
+def questions_of(records: list[LogRecord]) -> list[QuestionLine]:
+    """Question records folded into one line per question id, in the order first seen; the
+    first time of each event counts."""
+    lines: dict[str, QuestionLine] = {}
+    for number, record in enumerate(records):
+        key = str(record.data.get("id") or f"#{number}")
+        line = lines.get(key) or QuestionLine(
+            key, str(record.data.get("author", "")), str(record.data.get("text", ""))
+        )
+        event = record.data.get("event")
+        if event in ("asked", "shown", "answered") and getattr(line, event) is None:
+            line = replace(line, **{event: record.t})
+        lines[key] = line
+    return list(lines.values())
+
+
 def summarize(log: SessionRecords) -> Summary:
     """The figures of a session log read with sessionlog.read_session_log."""
     samples = log.of_type("sample")
@@ -158,6 +188,7 @@ def summarize(log: SessionRecords) -> Summary:
         alerts=log.of_type("alert"),
         actions=log.of_type("action"),
         skipped=list(log.skipped),
+        questions=questions_of(log.of_type("question")),
     )
 
 
@@ -213,6 +244,15 @@ def format_summary(summary: Summary, title: str = "") -> str:
     out.append(f"Actions ({len(summary.actions)}):")
     for action in summary.actions:
         out.append(f"  {clock(action.t)}  {action.data.get('message', '')}")
+    if summary.questions:
+        shown = sum(1 for q in summary.questions if q.shown is not None)
+        asked = sum(1 for q in summary.questions if q.asked is not None)
+        out.append(f"Questions ({asked} asked, {shown} shown):")
+        for question in summary.questions:
+            when = clock(question.asked) if question.asked is not None else "--:--:--"
+            status = f"shown {clock(question.shown)}" if question.shown else "not shown"
+            who = f"{question.author}: " if question.author else ""
+            out.append(f"  {when}  {who}{question.text}  [{status}]")
     if summary.skipped:
         lines = ", ".join(f"line {s.line}: {s.reason}" for s in summary.skipped)
         out.append(f"Skipped lines:   {len(summary.skipped)} ({lines})")
@@ -253,6 +293,18 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
         "alerts": [{"t": iso_utc(a.t), **a.data} for a in summary.alerts],
         "actions": [{"t": iso_utc(a.t), **a.data} for a in summary.actions],
         "skipped_lines": [{"line": s.line, "reason": s.reason} for s in summary.skipped],
+        "questions": [
+            {
+                "id": q.id,
+                "author": q.author,
+                "text": q.text,
+                **{
+                    event: None if (t := getattr(q, event)) is None else iso_utc(t)
+                    for event in ("asked", "shown", "answered")
+                },
+            }
+            for q in summary.questions
+        ],
     }
 
 

@@ -1,4 +1,5 @@
-"""The session log of an event: one JSON object per line (samples, alerts, actions, notes)."""
+"""The session log of an event: one JSON object per line (samples, alerts, actions, notes,
+audience questions)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from streamkit.errors import StreamkitError, UsageError
 from streamkit.health.settings import SessionLogSettings
 from streamkit.redact import REDACT
 
-RECORD_TYPES = ("sample", "alert", "action", "note")
+RECORD_TYPES = ("sample", "alert", "action", "note", "question")
+QUESTION_EVENTS = ("asked", "shown", "answered")
 
 
 class _Recordable(Protocol):
@@ -102,6 +104,12 @@ class SessionLog:
     def note(self, t: float, text: str, **fields: Any) -> None:
         """Log a free-text note (stream started, operator remark, ...)."""
         self.write("note", t, {"text": text, **fields})
+
+    def question(self, t: float, event: str, **fields: Any) -> None:
+        """Log an audience question `event` (asked, shown, answered) with its id, author, text."""
+        if event not in QUESTION_EVENTS:
+            raise ValueError(f"unknown question event {event!r}")
+        self.write("question", t, {"event": event, **fields})
 
     def close(self) -> None:
         self._file.close()
