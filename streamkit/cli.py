@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "streamkit.commands.schedule",
     "streamkit.commands.tui",
     "streamkit.commands.doctor",
+    "streamkit.commands.chat",
 )
 
 EXIT_CODES_HELP = """exit codes:

@@ -69,6 +69,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     text.add_argument("input", nargs="?", help="text input (default: show.lower_third)")
     text.add_argument("text")
     text.set_defaults(handler=_with_control(_text))
+    question = s.add_parser(
+        "question", help="put an audience question on the lower third (chat.source), or clear it"
+    )
+    question.add_argument("text", nargs="?", help="the question (leave out with --clear)")
+    question.add_argument("--author", default="", help="who asked it (chat.template shows how)")
+    question.add_argument("--clear", action="store_true", help="take the question off screen")
+    question.add_argument(
+        "--log", metavar="FILE", help="session log (default: health.session_log in the config)"
+    )
+    question.add_argument("--no-log", action="store_true", help="write no session log")
+    question.set_defaults(handler=_with_control(_question))
 
     s.add_parser("segments", help="the run of show, current segment marked").set_defaults(
         handler=_with_client(_segments)
@@ -233,6 +244,12 @@ def _text(control, config, args) -> None:
     target = args.input or config.show.lower_third
     control.set_text(target, args.text)
     print(f"{target}: {args.text}")
+
+
+def _question(control, config, args) -> None:
+    from streamkit.commands.chat import show_question
+
+    show_question(control, config, args)
 
 
 def _segments(client, config, args) -> None:
