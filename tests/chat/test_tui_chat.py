@@ -1,0 +1,207 @@
+"""The audience panel (chat + questions queue) as a Textual widget, driven by Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from streamkit.chat.message import ChatDeletion, ChatMessage
+from streamkit.chat.replay import ReplayChat, Said
+from streamkit.health.sessionlog import SessionLog, read_session_log
+from streamkit.obs.client import ObsClient
+from streamkit.obs.types import ConnectionState, StateChange
+from streamkit.show.control import ShowControl
+from streamkit.show.question import QuestionDisplay
+from streamkit.simulator.server import SimulatorThread
+from streamkit.tui.chat import AudiencePanel, chat_line, note_markup
+
+TROLL = "[bold red]LOOK[/] [@click=app.quit]here[/]"
+
+
+def said(text: str, login: str = "ada", id: str = "", role_badges: str = "") -> ChatMessage:
+    roles = frozenset({"moderator"}) if role_badges else frozenset()
+    return ChatMessage(
+        id=id or f"{login}:{text}",
+        t=time.time(),
+        channel="meetup",
+        login=login,
+        author=login.title(),
+        text=text,
+        roles=roles,
+    )
+
+
+class PanelApp(App[None]):
+    def __init__(self, panel: AudiencePanel) -> None:
+        super().__init__()
+        self.panel = panel
+        self.notes: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.panel
+
+    def on_audience_panel_note(self, note: AudiencePanel.Note) -> None:
+        self.notes.append((note.level, note.text))
+
+
+async def _until(pilot, condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def test_chat_text_is_drawn_as_text_never_as_markup():
+    line = chat_line(said(TROLL, "tr0ll"))
+    assert TROLL in line.plain
+    assert not any("click" in str(span.style) for span in line.spans)
+    assert all(span.style != "bold red" for span in line.spans)
+    mod = chat_line(said("hi", "marta", role_badges="moderator/1"))
+    assert "M Marta: hi" in mod.plain
+    note = AudiencePanel.Note(f"question from {TROLL} queued")
+    assert Text.from_markup(note_markup(note)).plain == note.text
+
+
+def test_questions_queue_from_prefixes_and_from_the_operators_key(tmp_path: Path):
+    async def scenario() -> None:
+        log = SessionLog(tmp_path / "log.jsonl")
+        panel = AudiencePanel(None, None, log=log, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(said("nice talk", "kim"))
+            panel.feed(said("Q: does it reconnect?", "ada"))
+            panel.feed(said(TROLL, "tr0ll"))
+            assert panel.drain() == 3
+            await pilot.pause()
+            chat = panel.chat.render().plain
+            assert "? Ada: Q: does it reconnect?" in chat and TROLL in chat
+            assert [q.text for q in panel.queue.items] == ["does it reconnect?"]
+            panel.chat.focus()
+            await pilot.press("up", "up", "up", "f")  # the first Up selects the newest
+            await pilot.pause()
+            assert [q.author for q in panel.queue.items] == ["Ada", "Kim"]
+            assert panel.queue.items[1].marked_by == "operator"
+            assert ("information", "question from Kim queued") in app.notes
+            assert "• Kim: nice talk" in panel.questions.render().plain
+        log.close()
+        asked = read_session_log(tmp_path / "log.jsonl").of_type("question")
+        assert [(r.data["event"], r.data["author"]) for r in asked] == [
+            ("asked", "Ada"),
+            ("asked", "Kim"),
+        ]
+
+    asyncio.run(scenario())
+
+
+def test_the_operator_puts_a_question_on_screen_and_clears_it(tmp_path: Path):
+    async def scenario() -> None:
+        with (
+            SimulatorThread(password="sim-pw") as sim,
+            ObsClient(sim.host, sim.port, "sim-pw") as client,
+        ):
+            control = ShowControl(client)
+            display = QuestionDisplay(control, "Lower Third", "{author}: {text}", wrap_chars=40)
+            log = SessionLog(tmp_path / "log.jsonl")
+            panel = AudiencePanel(None, display, log=log, live=False)
+            app = PanelApp(panel)
+            async with app.run_test(size=(100, 30)) as pilot:
+                panel.feed(said("Q: first?", "ada"))
+                panel.feed(said("Q: second?", "bob"))
+                panel.drain()
+                panel.questions.focus()
+                await pilot.press("enter")  # nothing selected: the oldest waiting question
+                await _until(pilot, lambda: panel.queue.on_screen is not None)
+                assert control.get_text("Lower Third") == "Ada: first?"
+                assert "▶ Ada: first?" in panel.questions.render().plain
+                await pilot.press("down", "w")  # the next one replaces it
+                await _until(pilot, lambda: panel.queue.on_screen.author == "Bob")
+                assert control.get_text("Lower Third") == "Bob: second?"
+                await pilot.press("x")
+                await _until(pilot, lambda: panel.queue.on_screen is None)
+                assert control.get_text("Lower Third") == ""
+                assert "✓ Ada: first?" in panel.questions.render().plain
+            log.close()
+        events = [
+            (r.data["event"], r.data["author"])
+            for r in read_session_log(tmp_path / "log.jsonl").of_type("question")
+        ]
+        assert events == [
+            ("asked", "Ada"),
+            ("asked", "Bob"),
+            ("shown", "Ada"),
+            ("answered", "Ada"),
+            ("shown", "Bob"),
+            ("answered", "Bob"),
+        ]
+
+    asyncio.run(scenario())
+
+
+def test_the_queue_keeps_filling_while_obs_is_down():
+    async def scenario() -> None:
+        with SimulatorThread(password="sim-pw") as sim:
+            client = ObsClient(sim.host, sim.port, "sim-pw", reconnect=False).connect()
+        # the simulator is gone: every OBS call fails
+        display = QuestionDisplay(ShowControl(client), "Lower Third", wrap_chars=40)
+        panel = AudiencePanel(None, display, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(said("Q: one?"))
+            panel.drain()
+            panel.questions.focus()
+            await pilot.press("enter")
+            await _until(pilot, lambda: any(level == "error" for level, _ in app.notes))
+            _, text = next(n for n in app.notes if n[0] == "error")
+            assert text.startswith("could not put the question on screen: ")
+            assert panel.queue.on_screen is None
+            panel.feed(said("Q: two?", "bob"))
+            panel.drain()
+            assert [q.text for q in panel.queue.waiting] == ["one?", "two?"]
+        client.close()
+
+    asyncio.run(scenario())
+
+
+def test_moderation_removes_messages_and_warns_about_the_one_on_screen():
+    async def scenario() -> None:
+        panel = AudiencePanel(None, None, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(said("Q: spam", "tr0ll", id="t1"))
+            panel.feed(said("Q: more spam", "tr0ll", id="t2"))
+            panel.feed(said("Q: fine", "ada", id="a1"))
+            panel.drain()
+            panel.queue.show("t1", time.time())
+            panel.feed(ChatDeletion("meetup", login="tr0ll"))
+            panel.drain()
+            await pilot.pause()
+            assert "spam" not in panel.chat.render().plain
+            assert [q.id for q in panel.queue.items] == ["t1", "a1"]
+            assert app.notes[-1][0] == "warning" and "clear it with x" in app.notes[-1][1]
+
+    asyncio.run(scenario())
+
+
+def test_a_replayed_chat_flows_in_live_with_its_state():
+    async def scenario() -> None:
+        script = [
+            Said(0.01, "ada", "hello"),
+            Said(0.01, "bob", "Q: is it recorded?", badges="moderator/1"),
+        ]
+        source = ReplayChat(script, "meetup", loop=False)
+        panel = AudiencePanel(source, None)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _until(pilot, lambda: len(panel.queue) == 1)
+            assert panel.chat.border_subtitle == "#meetup"
+            assert "M bob: Q: is it recorded?" in panel.chat.render().plain
+            panel.feed(StateChange(ConnectionState.RECONNECTING, "lost", 2))
+            await _until(pilot, lambda: "reconnecting" in str(panel.chat.border_subtitle))
+            assert "attempt 2" in str(panel.chat.border_subtitle)
+        assert source.state is ConnectionState.CLOSED  # closed with the panel
+
+    asyncio.run(scenario())
