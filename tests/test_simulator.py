@@ -63,21 +63,18 @@ def test_demo_state_is_a_meetup() -> None:
     assert {i.name for i in coll.inputs if i.has_audio} >= {"Host Mic", "Call Audio"}
 
 
-def test_offers_nothing_newer_than_websocket_5_5() -> None:
+def test_offers_nothing_newer_than_websocket_5_7() -> None:
     versions = {r: request_since(r) for r in available_requests()}
-    assert all(tuple(map(int, v.split("."))) <= (5, 5, 0) for v in versions.values())
-    assert "GetSourceFilterKindList" in versions and "GetCanvasList" not in versions
+    assert all(tuple(map(int, v.split("."))) <= (5, 7, 0) for v in versions.values())
+    assert versions["GetSourceFilterKindList"] == "5.4.0"
+    assert versions["GetCanvasList"] == "5.7.0"
 
 
-def test_versions_and_newer_requests(client: RawClient) -> None:
+def test_versions_are_obs_32(client: RawClient) -> None:
     version = client.call("GetVersion")
-    assert version["obsWebSocketVersion"].startswith("5.5.")
-    assert version["obsVersion"].startswith("31.")
-    assert client.request("GetCanvasList")["requestStatus"]["code"] == 204
-    assert (
-        client.request("GetInputDeinterlaceMode", {"inputName": "x"})["requestStatus"]["code"]
-        == 204
-    )
+    assert (version["obsVersion"], version["obsWebSocketVersion"]) == ("32.2.2", "5.7.4")
+    canvases = client.call("GetCanvasList")["canvases"]
+    assert [c["canvasName"] for c in canvases] == ["Main"]
 
 
 def test_ndi_senders_are_the_property_items(sim: SimulatorThread, client: RawClient) -> None:
@@ -170,6 +167,7 @@ def test_streaming_evolves_with_the_clock(sim, client: RawClient, clock: FakeClo
 def test_reconnect_fault(sim, client: RawClient, clock: FakeClock) -> None:
     assert sim.reconnect_stream(5) is False  # not streaming
     client.call("StartStream")
+    client.wait_event("StreamStateChanged", lambda d: d["outputState"].endswith("STARTED"))
     assert sim.reconnect_stream(5) is True
     assert client.wait_event(
         "StreamStateChanged", lambda d: d["outputState"].endswith("RECONNECTING")
@@ -257,6 +255,7 @@ def test_crash_until_recover(sim: SimulatorThread) -> None:
 
 def test_a_crash_stops_the_stream(sim: SimulatorThread, client: RawClient) -> None:
     client.call("StartStream")
+    client.wait_event("StreamStateChanged", lambda d: d["outputState"].endswith("STARTED"))
     sim.crash()
     sim.recover()
     backend = Backend("simulator", sim.host, sim.port, PASSWORD)

@@ -30,6 +30,7 @@ class Output:
     kind: str
     bitrate_kbps: float = 6000.0
     active: bool = False
+    connecting: bool = False  # between STARTING and STARTED/STOPPED
     reconnecting: bool = False
     reconnect_until: float | None = None
     congestion: float = 0.0
@@ -49,7 +50,7 @@ class Output:
 
     def stop(self, now: float) -> None:
         self.advance(now)
-        self.active = self.reconnecting = self.paused = False
+        self.active = self.connecting = self.reconnecting = self.paused = False
         self.reconnect_until = None
 
     def advance(self, now: float) -> None:

@@ -108,15 +108,7 @@ class Params:
     def optional_bool(self, key: str, default: bool) -> bool:
         return self.boolean(key) if self.has(key) else default
 
-    def one_of(self, name_key: str, uuid_key: str) -> tuple[str | None, str | None]:
-        """(name, None) or (None, uuid), as obs-websocket reads sourceName/sourceUuid pairs."""
-        data = self._require_data()
-        for key, pick in ((name_key, 0), (uuid_key, 1)):
-            value = data.get(key)
-            if isinstance(value, str) and value:
-                return (value, None) if pick == 0 else (None, value)
-        raise RequestError(
-            MISSING_FIELD,
-            f"Your request must contain at least one of the following fields: `{name_key}` or "
-            f"`{uuid_key}`.",
-        )
+    def optional_string(self, key: str) -> str | None:
+        """A non-empty string field, or None where obs-websocket's ValidateString fails."""
+        value = (self._data or {}).get(key)
+        return value if isinstance(value, str) and value else None

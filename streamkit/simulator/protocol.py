@@ -76,7 +76,9 @@ class Session:
     def send(self, op: int, data: dict[str, Any]) -> None:
         """Queue a message (from the event loop thread)."""
         self.stats["outgoing"] += 1
-        self._queue.put_nowait(json.dumps({"op": op, "d": data}, separators=(",", ":")))
+        # OBS's JSON objects are ordered maps: keys go out in alphabetical order, at every level.
+        message = json.dumps({"d": data, "op": op}, separators=(",", ":"), sort_keys=True)
+        self._queue.put_nowait(message)
 
     def send_event(self, event_type: str, data: dict[str, Any] | None) -> None:
         intent = sim_events.intent_of(event_type)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,15 +10,19 @@ from streamkit.simulator.outputs import Outputs
 from streamkit.simulator.params import (
     INVALID_RESOURCE_STATE,
     INVALID_RESOURCE_TYPE,
+    MISSING_FIELD,
     NOT_FOUND,
     Params,
     RequestError,
 )
 from streamkit.simulator.state import Input, Scene, SceneItem, SimState, Source
 
-OBS_VERSION = "31.1.2"
-WEBSOCKET_VERSION = "5.5.6"
+OBS_VERSION = "32.2.2"
+WEBSOCKET_VERSION = "5.7.4"
 RPC_VERSION = 1
+# OBS's main canvas: fixed UUID (b"libobs\0Main" as hex), the one every scene lives in here.
+MAIN_CANVAS_NAME = "Main"
+MAIN_CANVAS_UUID = "6c69626f-6273-4c00-9d88-c5136d61696e"
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Context:
     outputs: Outputs
     emit: Callable[[str, dict[str, Any] | None], None]
     later: Callable[[float, Callable[[], None]], None]
+    spawn: Callable[[Coroutine[Any, Any, None]], None]
     session: dict[str, int] = field(default_factory=dict)
     execution_type: int = -1  # -1 = a plain request; 0/1/2 inside a RequestBatch
     sleep_seconds: float = 0.0  # set by Sleep; the batch runner waits that long
@@ -53,17 +58,31 @@ def request(request_type: str, since: str = "5.0.0") -> Callable[[Handler], Hand
 def find_source(
     ctx: Context, p: Params, name_key: str = "sourceName", uuid_key: str = "sourceUuid"
 ) -> Source:
-    """The scene or input named (or UUID'd) in the request; 600 when there is none."""
-    name, source_uuid = p.one_of(name_key, uuid_key)
+    """The scene or input the request names, as obs-websocket 5.7 acquires it: the UUID wins
+    over the name; a name is looked up in the canvas `canvasUuid` (the main one by default)."""
+    source_uuid = p.optional_string(uuid_key)
     coll = ctx.state.collection
-    if name is not None:
-        source = coll.source(name)
+    if source_uuid is not None:
+        source = coll.source_by_uuid(source_uuid)
         if source is None:
-            raise RequestError(NOT_FOUND, f"No source was found by the name of `{name}`.")
+            raise RequestError(NOT_FOUND, f"No source was found by the UUID of `{source_uuid}`.")
         return source
-    source = coll.source_by_uuid(source_uuid or "")
+    name = p.optional_string(name_key)
+    if name is None:
+        raise RequestError(
+            MISSING_FIELD,
+            "Your request must contain at least one of the following fields: "
+            f"`{name_key}` with optional `canvasUuid` or `{uuid_key}`.",
+        )
+    canvas = p.optional_string("canvasUuid")
+    if canvas is not None and canvas != MAIN_CANVAS_UUID:
+        raise RequestError(NOT_FOUND, f"No canvas was found by the UUID of `{canvas}`.")
+    source = coll.source(name)
     if source is None:
-        raise RequestError(NOT_FOUND, f"No source was found by the UUID of `{source_uuid}`.")
+        raise RequestError(
+            NOT_FOUND,
+            f"No source was found by the name of `{name}` within the canvas `{MAIN_CANVAS_NAME}`.",
+        )
     return source
 
 

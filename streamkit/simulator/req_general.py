@@ -8,6 +8,8 @@ from streamkit.simulator.outputs import FPS
 from streamkit.simulator.params import UNSUPPORTED_BATCH_EXECUTION, Params, RequestError
 from streamkit.simulator.registry import (
     HANDLERS,
+    MAIN_CANVAS_NAME,
+    MAIN_CANVAS_UUID,
     OBS_VERSION,
     RPC_VERSION,
     WEBSOCKET_VERSION,
@@ -99,3 +101,32 @@ def get_persistent_data(ctx: Context, p: Params) -> dict[str, Any]:
 def set_persistent_data(ctx: Context, p: Params) -> None:
     realm, slot = _realm_key(p)
     ctx.state.persistent_data[(realm, slot)] = p.value("slotValue")
+
+
+@request("GetCanvasList", since="5.7.0")
+def get_canvas_list(ctx: Context, p: Params) -> dict[str, Any]:
+    """One canvas, the main one, with the current profile's video settings."""
+    video = ctx.state.profile.parameters
+    return {
+        "canvases": [
+            {
+                "canvasFlags": {
+                    "ACTIVATE": True,
+                    "EPHEMERAL": False,
+                    "MAIN": True,
+                    "MIX_AUDIO": True,
+                    "SCENE_REF": True,
+                },
+                "canvasName": MAIN_CANVAS_NAME,
+                "canvasUuid": MAIN_CANVAS_UUID,
+                "canvasVideoSettings": {
+                    "baseHeight": int(video[("Video", "BaseCY")]),
+                    "baseWidth": int(video[("Video", "BaseCX")]),
+                    "fpsDenominator": int(video[("Video", "FPSDen")]),
+                    "fpsNumerator": int(video[("Video", "FPSNum")]),
+                    "outputHeight": int(video[("Video", "OutputCY")]),
+                    "outputWidth": int(video[("Video", "OutputCX")]),
+                },
+            }
+        ]
+    }

@@ -19,6 +19,7 @@ from streamkit.simulator.params import (
     RequestError,
 )
 from streamkit.simulator.registry import Context, find_audio_input, find_input, find_scene, request
+from streamkit.simulator.req_scenes import APPLY_DELAY
 from streamkit.simulator.state import Input
 
 INVALID_KIND_COMMENT = (
@@ -109,7 +110,15 @@ def create_input(ctx: Context, p: Params) -> dict[str, Any]:
 @request("RemoveInput")
 def remove_input(ctx: Context, p: Params) -> None:
     source = find_input(ctx, p)
+    ctx.later(APPLY_DELAY, lambda: _remove_input_now(ctx, source))
+
+
+def _remove_input_now(ctx: Context, source: Input) -> None:
+    """A moment after RemoveInput answers (until then the input is listed and a second removal
+    succeeds), OBS drops its scene items and the input."""
     coll = ctx.state.collection
+    if source not in coll.inputs:
+        return
     coll.inputs.remove(source)
     ctx.emit("InputRemoved", _ref(source))
     for scene in coll.scenes:

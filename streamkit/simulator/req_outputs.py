@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from streamkit.simulator.outputs import Output
 from streamkit.simulator.params import (
@@ -49,20 +52,79 @@ def _state_event(ctx: Context, output: Output, state: str, active: bool) -> None
         )
 
 
+CONNECT_TIMEOUT = 10.0  # seconds the simulated RTMP connect may take before OBS gives up
+
+
+def stream_target(ctx: Context) -> tuple[str, int] | None:
+    """(host, port) of the current profile's RTMP server; None when no server is configured."""
+    settings = ctx.state.profile.stream_service_settings
+    server = settings.get("server")
+    if not isinstance(server, str) or not server.strip():
+        return None
+    url = urlsplit(server.strip())
+    if url.scheme not in ("rtmp", "rtmps") or not url.hostname:
+        return None
+    try:
+        port = url.port
+    except ValueError:
+        return None
+    return url.hostname, port or (443 if url.scheme == "rtmps" else 1935)
+
+
+async def reachable(host: str, port: int, timeout: float = CONNECT_TIMEOUT) -> bool:
+    """True when a TCP connection to host:port opens within `timeout` (the simulated handshake)."""
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
+
+
+def _go_live(ctx: Context, output: Output) -> None:
+    output.connecting = False
+    output.start(ctx.outputs.now())
+    if output is ctx.outputs.stream:
+        output.bitrate_kbps = (
+            float(ctx.state.profile.parameters.get(("SimpleOutput", "VBitrate"), "6000")) + 160.0
+        )
+    _state_event(ctx, output, "OBS_WEBSOCKET_OUTPUT_STARTED", True)
+
+
 def start_output(ctx: Context, output: Output) -> None:
-    """Start `output` (500 when it already runs), emitting STARTING then STARTED."""
-    if output.active:
+    """Start `output` (500 when it already runs), emitting STARTING then STARTED.
+
+    The stream first connects to the profile's server, as OBS does: with no server configured
+    it stays at STARTING (OBS 32 shows an error instead of starting); an unreachable server
+    gives STOPPED. Either way the output never becomes active.
+    """
+    if output.active or output.connecting:
         raise RequestError(OUTPUT_RUNNING)
     if output is ctx.outputs.record:
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
         output.path = f"{ctx.state.record_directory}/{stamp}.mkv"
     _state_event(ctx, output, "OBS_WEBSOCKET_OUTPUT_STARTING", False)
-    output.start(ctx.outputs.now())
-    if output is ctx.outputs.stream:
-        output.bitrate_kbps = (
-            float(ctx.state.profile.parameters.get(("SimpleOutput", "VBitrate"), "2500")) + 160.0
-        )
-    _state_event(ctx, output, "OBS_WEBSOCKET_OUTPUT_STARTED", True)
+    if output is not ctx.outputs.stream:
+        _go_live(ctx, output)
+        return
+    target = stream_target(ctx)
+    if target is None:
+        return
+    output.connecting = True
+
+    async def connect() -> None:
+        ok = await reachable(*target)
+        if not output.connecting:
+            return
+        if ok:
+            _go_live(ctx, output)
+        else:
+            output.connecting = False
+            _state_event(ctx, output, "OBS_WEBSOCKET_OUTPUT_STOPPED", False)
+
+    ctx.spawn(connect())
 
 
 def stop_output(ctx: Context, output: Output) -> None:
@@ -92,8 +154,9 @@ def stop_stream(ctx: Context, p: Params) -> None:
 @request("ToggleStream")
 def toggle_stream(ctx: Context, p: Params) -> dict[str, Any]:
     stream = ctx.outputs.stream
-    (stop_output if stream.active else start_output)(ctx, stream)
-    return {"outputActive": stream.active}
+    was_active = stream.active
+    (stop_output if was_active else start_output)(ctx, stream)
+    return {"outputActive": not was_active}  # what was asked for, as OBS answers
 
 
 @request("SendStreamCaption")
@@ -130,8 +193,9 @@ def stop_record(ctx: Context, p: Params) -> dict[str, Any]:
 @request("ToggleRecord")
 def toggle_record(ctx: Context, p: Params) -> dict[str, Any]:
     record = ctx.outputs.record
-    (stop_output if record.active else start_output)(ctx, record)
-    return {"outputActive": record.active}
+    was_active = record.active
+    (stop_output if was_active else start_output)(ctx, record)
+    return {"outputActive": not was_active}  # what was asked for, as OBS answers
 
 
 def _pause(ctx: Context, paused: bool) -> None:
@@ -216,5 +280,6 @@ def stop_named_output(ctx: Context, p: Params) -> None:
 @request("ToggleOutput")
 def toggle_named_output(ctx: Context, p: Params) -> dict[str, Any]:
     output = _find_output(ctx, p)
-    (stop_output if output.active else start_output)(ctx, output)
-    return {"outputActive": output.active}
+    was_active = output.active
+    (stop_output if was_active else start_output)(ctx, output)
+    return {"outputActive": not was_active}  # what was asked for, as OBS answers

@@ -22,6 +22,8 @@ from streamkit.simulator.registry import (
 )
 from streamkit.simulator.state import Scene, SceneCollection
 
+APPLY_DELAY = 0.1  # seconds OBS takes to apply a preview change or a removal after answering
+
 
 def _scene_ref(coll: SceneCollection, name: str) -> tuple[str, str]:
     scene = coll.scene(name)
@@ -61,25 +63,44 @@ def get_current_program_scene(ctx: Context, p: Params) -> dict[str, Any]:
 
 
 def _transition_to(ctx: Context, scene: Scene) -> None:
-    """Switch program to `scene` through the current transition, emitting OBS's events."""
+    """Switch program to `scene` through the current transition, as OBS does: the program scene
+    reads as `scene` at once, CurrentProgramSceneChanged fires when the transition ends, and a
+    transition superseded by a newer switch ends without one."""
     coll = ctx.state.collection
     transition = coll.transition(coll.current_transition) or coll.transitions[0]
     ref = {"transitionName": transition.name, "transitionUuid": transition.uuid}
+    now = ctx.outputs.now()
+    if now < coll.transition_started + coll.transition_length:
+        running = coll.transition(coll.current_transition) or transition
+        ctx.emit(
+            "SceneTransitionEnded",
+            {"transitionName": running.name, "transitionUuid": running.uuid},
+        )
+    coll.transition_seq += 1
+    seq = coll.transition_seq
+    duration = 0.0 if transition.fixed else coll.transition_duration_ms / 1000.0
+    coll.transition_started, coll.transition_length = now, duration
     ctx.emit("SceneTransitionStarted", dict(ref))
     coll.program = scene.name
-    ctx.emit("CurrentProgramSceneChanged", {"sceneName": scene.name, "sceneUuid": scene.uuid})
-    duration = 0.0 if transition.fixed else coll.transition_duration_ms / 1000.0
 
     def finish() -> None:
-        ctx.emit("SceneTransitionEnded", dict(ref))
+        if coll.transition_seq != seq:
+            return
         ctx.emit("SceneTransitionVideoEnded", dict(ref))
+        if coll.scene(scene.name) is scene:
+            ctx.emit(
+                "CurrentProgramSceneChanged", {"sceneName": scene.name, "sceneUuid": scene.uuid}
+            )
+        ctx.emit("SceneTransitionEnded", dict(ref))
 
     ctx.later(duration, finish)
 
 
 @request("SetCurrentProgramScene")
 def set_current_program_scene(ctx: Context, p: Params) -> None:
-    _transition_to(ctx, find_scene(ctx, p))
+    scene = find_scene(ctx, p)
+    if scene.name != ctx.state.collection.program:  # selecting the program again does nothing
+        _transition_to(ctx, scene)
 
 
 def _require_studio_mode(ctx: Context) -> None:
@@ -100,8 +121,16 @@ def get_current_preview_scene(ctx: Context, p: Params) -> dict[str, Any]:
 
 
 def _set_preview(ctx: Context, scene: Scene) -> None:
-    ctx.state.collection.preview = scene.name
-    ctx.emit("CurrentPreviewSceneChanged", {"sceneName": scene.name, "sceneUuid": scene.uuid})
+    """OBS sets the preview on its UI thread: it reads as changed a moment after the answer."""
+    coll = ctx.state.collection
+
+    def apply() -> None:
+        if coll.scene(scene.name) is not scene or not ctx.state.studio_mode:
+            return
+        coll.preview = scene.name
+        ctx.emit("CurrentPreviewSceneChanged", {"sceneName": scene.name, "sceneUuid": scene.uuid})
+
+    ctx.later(APPLY_DELAY, apply)
 
 
 @request("SetCurrentPreviewScene")
@@ -116,7 +145,8 @@ def create_scene(ctx: Context, p: Params) -> dict[str, Any]:
     coll = ctx.state.collection
     if coll.source(name) is not None:
         raise RequestError(ALREADY_EXISTS, "A source already exists by that scene name.")
-    scene = coll.add_scene(name)
+    current = coll.preview if ctx.state.studio_mode else coll.program
+    scene = coll.add_scene(name, below=current)
     emit_scene_list_changed(ctx)
     ctx.emit("SceneCreated", {"sceneName": name, "sceneUuid": scene.uuid, "isGroup": False})
     return {"sceneUuid": scene.uuid}
@@ -128,6 +158,14 @@ def remove_scene(ctx: Context, p: Params) -> None:
     coll = ctx.state.collection
     if len(coll.scenes) == 1:
         raise RequestError(CANNOT_ACT, "You cannot remove the last scene of the collection.")
+    ctx.later(APPLY_DELAY, lambda: _remove_scene_now(ctx, coll, scene))
+
+
+def _remove_scene_now(ctx: Context, coll: SceneCollection, scene: Scene) -> None:
+    """What OBS does a moment after RemoveScene answers: items of the scene go, then the scene;
+    a program scene hands over to the scene below it (SceneRemoved first)."""
+    if scene not in coll.scenes or len(coll.scenes) == 1:
+        return
     for other in coll.scenes:
         for item in [i for i in other.items if i.source is scene]:
             other.items.remove(item)
@@ -143,20 +181,19 @@ def remove_scene(ctx: Context, p: Params) -> None:
             )
     index = coll.scenes.index(scene)
     coll.scenes.remove(scene)
-    fallback = coll.scenes[max(0, index - 1)]
+    ctx.emit("SceneRemoved", {"sceneName": scene.name, "sceneUuid": scene.uuid, "isGroup": False})
+    below = coll.scenes[min(index, len(coll.scenes) - 1)]
     if coll.program == scene.name:
-        coll.program = fallback.name
-        ctx.emit(
-            "CurrentProgramSceneChanged", {"sceneName": fallback.name, "sceneUuid": fallback.uuid}
-        )
+        coll.program = below.name
+        ctx.emit("CurrentProgramSceneChanged", {"sceneName": below.name, "sceneUuid": below.uuid})
     if coll.preview == scene.name:
         coll.preview = coll.program
         if ctx.state.studio_mode:
+            program = coll.scene(coll.program)
             ctx.emit(
                 "CurrentPreviewSceneChanged",
-                {"sceneName": coll.program, "sceneUuid": coll.scene(coll.program).uuid},
+                {"sceneName": coll.program, "sceneUuid": program.uuid if program else ""},
             )
-    ctx.emit("SceneRemoved", {"sceneName": scene.name, "sceneUuid": scene.uuid, "isGroup": False})
     emit_scene_list_changed(ctx)
 
 
@@ -273,4 +310,7 @@ def set_current_scene_transition_duration(ctx: Context, p: Params) -> None:
 
 @request("GetCurrentSceneTransitionCursor")
 def get_current_scene_transition_cursor(ctx: Context, p: Params) -> dict[str, Any]:
-    return {"transitionCursor": 1.0}
+    coll = ctx.state.collection
+    elapsed = ctx.outputs.now() - coll.transition_started
+    done = 1.0 if coll.transition_length <= 0 else min(1.0, elapsed / coll.transition_length)
+    return {"transitionCursor": done}

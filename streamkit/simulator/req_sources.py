@@ -136,16 +136,13 @@ def set_source_filter_index(ctx: Context, p: Params) -> None:
 
 @request("SetSourceFilterSettings")
 def set_source_filter_settings(ctx: Context, p: Params) -> None:
-    source, f = _find_filter(ctx, p)
+    _, f = _find_filter(ctx, p)
     settings = p.obj("filterSettings")
     if p.optional_bool("overlay", True):
         f.settings.update(settings)
     else:
         f.settings = dict(settings)
-    ctx.emit(
-        "SourceFilterSettingsChanged",
-        {"sourceName": source.name, "filterName": f.name, "filterSettings": dict(f.settings)},
-    )
+    # OBS 32 applies filter settings without the "update" signal: no SourceFilterSettingsChanged.
 
 
 @request("SetSourceFilterEnabled")

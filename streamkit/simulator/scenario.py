@@ -13,7 +13,7 @@ Example (every key optional)::
         settings: {file: /srv/logo.png}
         scenes: [Starting Soon]
     program_scene: Starting Soon
-    streaming: false           # true: the stream is live from the start
+    streaming: false           # true: live from the start (to the simulator's own ingest)
     faults:                    # seconds after start-up
       - {at: 30, congest: {level: 0.6, drop_ratio: 0.05}}
       - {at: 60, clear_congestion: {}}
@@ -34,7 +34,7 @@ from pydantic import Field, model_validator
 from streamkit.config_base import Section, yaml_to_model
 from streamkit.errors import ConfigError
 from streamkit.simulator.kinds import INPUT_KINDS
-from streamkit.simulator.state import SimState, demo_state
+from streamkit.simulator.state import DEMO_INGEST, SimState, demo_state
 
 
 class SceneSpec(Section):
@@ -180,6 +180,10 @@ def build_state(scenario: Scenario) -> SimState:
         if coll.scene(scenario.program_scene) is None:
             raise ValueError(("program_scene",), f"no scene named {scenario.program_scene!r}")
         coll.program = coll.preview = scenario.program_scene
+    if scenario.streaming and not state.profile.stream_service_settings.get("server"):
+        # live from the start needs a server that answers: the simulator's own ingest
+        state.profile.stream_service_type = "rtmp_custom"
+        state.profile.stream_service_settings = {"server": DEMO_INGEST, "key": ""}
     return state
 
 

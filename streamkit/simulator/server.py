@@ -1,4 +1,4 @@
-"""An obs-websocket v5 server that behaves like OBS 31 (websocket 5.5), with fault injection.
+"""An obs-websocket v5 server that behaves like OBS 32 (websocket 5.7), with fault injection.
 
 Use it in-process (`Simulator`, asyncio) or from synchronous code (`SimulatorThread`)::
 
@@ -29,7 +29,7 @@ from streamkit.simulator.outputs import Outputs
 from streamkit.simulator.protocol import Session
 from streamkit.simulator.registry import Context
 from streamkit.simulator.req_outputs import start_output, stop_output
-from streamkit.simulator.state import SimState, demo_state
+from streamkit.simulator.state import DEMO_INGEST, SimState, demo_state
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,6 +71,8 @@ class Simulator:
         self._timers: list[asyncio.TimerHandle] = []
         self._background: set[asyncio.Future[None]] = set()
         self._down = False
+        self._ingest: asyncio.Server | None = None
+        self.ingest_url = ""
 
     def __repr__(self) -> str:  # never shows the password
         auth = "on" if self.password else "off"
@@ -83,6 +85,7 @@ class Simulator:
         self._loop = asyncio.get_running_loop()
         self.host = host
         await self._listen(port)
+        await self._open_ingest()
         self._ticker = asyncio.create_task(self._tick_forever())
         log.info("OBS simulator listening on %s:%s", host, self.port)
         return self.port
@@ -97,6 +100,10 @@ class Simulator:
             await asyncio.gather(self._ticker, return_exceptions=True)
             self._ticker = None
         await self._close_server()
+        if self._ingest is not None:
+            self._ingest.close()
+            await self._ingest.wait_closed()
+            self._ingest = None
 
     @property
     def is_up(self) -> bool:
@@ -121,6 +128,22 @@ class Simulator:
         self.port = sock.getsockname()[1]
         self._down = False
 
+    async def _open_ingest(self) -> None:
+        """A loopback TCP sink standing in for an RTMP server: the demo profile streams to it
+        (`ingest_url`), so its stream starts where a real OBS's would."""
+
+        async def discard(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            while await reader.read(65536):
+                pass
+            writer.close()
+
+        self._ingest = await asyncio.start_server(discard, self.host, 0)
+        ingest_port = next(iter(self._ingest.sockets)).getsockname()[1]
+        self.ingest_url = f"rtmp://{self.host}:{ingest_port}/live"
+        for profile in self.state.profiles:
+            if profile.stream_service_settings.get("server") == DEMO_INGEST:
+                profile.stream_service_settings["server"] = self.ingest_url
+
     async def _close_server(self) -> None:
         server, self._server = self._server, None
         if server is None:
@@ -144,7 +167,7 @@ class Simulator:
 
     def _context(self, session: Session | None = None) -> Context:
         stats = session.stats if session is not None else {}
-        return Context(self.state, self.outputs, self.emit, self._later, stats)
+        return Context(self.state, self.outputs, self.emit, self._later, self._spawn, stats)
 
     def emit(self, event_type: str, data: dict[str, Any] | None = None) -> None:
         """Send an event to every identified session subscribed to it (event-loop thread)."""
@@ -273,10 +296,13 @@ class Simulator:
         return self.call(apply)
 
     def start_stream(self) -> bool:
-        """Start streaming as if someone pressed Start Streaming in OBS; False when live already."""
+        """Press Start Streaming in OBS; False when live (or connecting) already.
+
+        Like StartStream, the stream goes live only once the profile's server answers.
+        """
 
         def apply() -> bool:
-            if self.outputs.stream.active:
+            if self.outputs.stream.active or self.outputs.stream.connecting:
                 return False
             start_output(self._context(), self.outputs.stream)
             return True
@@ -380,6 +406,11 @@ class SimulatorThread:
     @property
     def state(self) -> SimState:
         return self.sim.state
+
+    @property
+    def ingest_url(self) -> str:
+        """rtmp:// URL of the simulator's loopback stream sink (reachable, accepts the stream)."""
+        return self.sim.ingest_url
 
     def start(self) -> SimulatorThread:
         """Start the loop thread and wait until the server listens."""

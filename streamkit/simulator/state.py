@@ -147,6 +147,9 @@ class SceneCollection:
     transitions: list[Transition] = field(default_factory=list)
     current_transition: str = "Fade"
     transition_duration_ms: int = 300
+    transition_seq: int = 0  # bumped by every transition start; a superseded one never ends
+    transition_started: float = 0.0
+    transition_length: float = 0.0
 
     @classmethod
     def new(cls, name: str) -> SceneCollection:
@@ -194,9 +197,15 @@ class SceneCollection:
             target.add_item(source)
         return source
 
-    def add_scene(self, name: str) -> Scene:
+    def add_scene(self, name: str, below: str | None = None) -> Scene:
+        """A new scene at the end of the list, or right below the scene `below` (as OBS 32
+        adds a scene below the current one)."""
         scene = Scene(name, new_uuid(f"scene:{name}"))
-        self.scenes.append(scene)
+        anchor = self.scene(below) if below else None
+        if anchor is None:
+            self.scenes.append(scene)
+        else:
+            self.scenes.insert(self.scenes.index(anchor) + 1, scene)
         return scene
 
 
@@ -206,7 +215,7 @@ class Profile:
 
     name: str
     parameters: dict[tuple[str, str], str] = field(default_factory=dict)
-    stream_service_type: str = "rtmp_custom"
+    stream_service_type: str = "rtmp_common"
     stream_service_settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -217,7 +226,7 @@ class Profile:
 PROFILE_DEFAULTS: dict[tuple[str, str], str] = {
     ("General", "Name"): "",
     ("Output", "Mode"): "Simple",
-    ("SimpleOutput", "VBitrate"): "2500",
+    ("SimpleOutput", "VBitrate"): "6000",
     ("SimpleOutput", "ABitrate"): "160",
     ("SimpleOutput", "StreamEncoder"): "x264",
     ("SimpleOutput", "RecFormat2"): "mkv",
@@ -282,6 +291,8 @@ DEMO_SCENES = (
     "Technical Difficulties",
     "Thanks for Watching",
 )
+# The demo streams to the simulator's own ingest: the server rewrites this URL to its port.
+DEMO_INGEST = "rtmp://127.0.0.1/live"
 DEMO_NDI_SENDERS = (
     "ZOOM-PC (Zoom - Active Speaker)",
     "ZOOM-PC (Zoom - Screen Share)",
@@ -305,7 +316,8 @@ def demo_state() -> SimState:
     state.profiles = [Profile.new("Meetup")]
     state.current_profile = "Meetup"
     state.profile.parameters[("SimpleOutput", "VBitrate")] = "6000"
-    state.profile.stream_service_settings = {"server": "rtmp://127.0.0.1/live", "key": ""}
+    state.profile.stream_service_type = "rtmp_custom"
+    state.profile.stream_service_settings = {"server": DEMO_INGEST, "key": ""}
     state.ndi_senders = list(DEMO_NDI_SENDERS)
     coll = state.collection
     for name in DEMO_SCENES:

@@ -79,13 +79,18 @@ def test_profiles_create_switch_and_remove(raw: RawClient, restore_profile: str)
     }
 
 
-def test_profile_parameters_round_trip(raw: RawClient) -> None:
+def test_profile_parameters_round_trip(obs_backend: Backend, raw: RawClient) -> None:
     mode = raw.call("GetProfileParameter", {"parameterCategory": "Output", "parameterName": "Mode"})
     assert mode["defaultParameterValue"] == "Simple"
     bitrate = raw.call(
         "GetProfileParameter", {"parameterCategory": "SimpleOutput", "parameterName": "VBitrate"}
     )
-    assert bitrate["defaultParameterValue"] == "2500"
+    # OBS 32 (websocket 5.7) raised the simple-output default from 2500 to 6000 kbps
+    assert bitrate["defaultParameterValue"] == ("6000" if obs_backend.at_least("5.7.0") else "2500")
+    audio = raw.call(
+        "GetProfileParameter", {"parameterCategory": "SimpleOutput", "parameterName": "ABitrate"}
+    )
+    assert audio["defaultParameterValue"] == "160"
     key = {"parameterCategory": "StreamkitContract", "parameterName": unique("p").replace(" ", "")}
     assert raw.call("GetProfileParameter", key) == {
         "parameterValue": None,

@@ -154,12 +154,50 @@ def test_unknown_request_type_is_204(raw: RawClient) -> None:
     assert "responseData" not in response
 
 
-def test_missing_request_data_is_301(raw: RawClient) -> None:
+def no_source_named(backend: Backend, name: str) -> str:
+    """OBS's comment for a source name it does not know (websocket 5.7 names the canvas)."""
+    if backend.at_least("5.7.0"):
+        return f"No source was found by the name of `{name}` within the canvas `Main`."
+    return f"No source was found by the name of `{name}`."
+
+
+def test_missing_request_data(obs_backend: Backend, raw: RawClient) -> None:
     response = raw.request("GetInputSettings")
+    if not obs_backend.at_least("5.3.0"):  # before UUIDs: the name field is validated alone
+        assert response["requestStatus"] == {
+            "result": False,
+            "code": 301,
+            "comment": "Your request data is missing or invalid (non-object)",
+        }
+        return
+    fields = (
+        "`inputName` with optional `canvasUuid` or `inputUuid`."
+        if obs_backend.at_least("5.7.0")
+        else "`inputName` or `inputUuid`."
+    )
+    comment = f"Your request must contain at least one of the following fields: {fields}"
+    assert response["requestStatus"] == {"result": False, "code": 300, "comment": comment}
+    assert raw.request("GetInputSettings", {})["requestStatus"]["comment"] == comment
+
+
+def test_uuid_wins_over_name(obs_backend: Backend, raw: RawClient, scene: str) -> None:
+    obs_backend.require("5.7.0")
+    missing = "0b6e4e4a-0000-4000-8000-000000000000"
+    response = raw.request("GetSceneItemList", {"sceneName": scene, "sceneUuid": missing})
     assert response["requestStatus"] == {
         "result": False,
-        "code": 301,
-        "comment": "Your request data is missing or invalid (non-object)",
+        "code": 600,
+        "comment": f"No source was found by the UUID of `{missing}`.",
+    }
+    main = raw.call("GetCanvasList")["canvases"][0]
+    assert (main["canvasName"], main["canvasFlags"]["MAIN"]) == ("Main", True)
+    found = raw.call("GetSceneItemList", {"sceneName": scene, "canvasUuid": main["canvasUuid"]})
+    assert found == {"sceneItems": []}
+    other = raw.request("GetSceneItemList", {"sceneName": scene, "canvasUuid": missing})
+    assert other["requestStatus"] == {
+        "result": False,
+        "code": 600,
+        "comment": f"No canvas was found by the UUID of `{missing}`.",
     }
 
 
@@ -202,6 +240,6 @@ def test_obsws_python_req_client(obs_backend: Backend) -> None:
         with pytest.raises(obsws_python.error.OBSSDKRequestError) as failure:
             client.get_input_settings(name)
         assert failure.value.code == 600
-        assert f"No source was found by the name of `{name}`." in str(failure.value)
+        assert no_source_named(obs_backend, name) in str(failure.value)
     finally:
         client.disconnect()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.contract.conftest import Backend, RawClient, eventually, unique
+from tests.contract.test_general import no_source_named
 
 INVALID_KIND = (
     "Your specified input kind is not supported by OBS. Check that your specified "
@@ -170,7 +171,7 @@ def test_default_settings(raw: RawClient) -> None:
     }
 
 
-def test_rename_input(raw: RawClient, colour: str) -> None:
+def test_rename_input(obs_backend: Backend, raw: RawClient, colour: str) -> None:
     new_name = unique("renamed")
     raw.call("SetInputName", {"inputName": colour, "newInputName": new_name})
     try:
@@ -179,7 +180,7 @@ def test_rename_input(raw: RawClient, colour: str) -> None:
         assert raw.request("GetInputSettings", {"inputName": colour})["requestStatus"] == {
             "result": False,
             "code": 600,
-            "comment": f"No source was found by the name of `{colour}`.",
+            "comment": no_source_named(obs_backend, colour),
         }
     finally:
         raw.call("SetInputName", {"inputName": new_name, "newInputName": colour})

@@ -7,13 +7,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.contract.conftest import Backend, RawClient, eventually, unique, use_transition
+from tests.contract.test_general import no_source_named
 
 
 def _names(raw: RawClient) -> list[str]:
     return [s["sceneName"] for s in raw.call("GetSceneList")["scenes"]]
 
 
-def test_scene_list_is_bottom_up(raw: RawClient) -> None:
+def test_scene_list_is_bottom_up(obs_backend: Backend, raw: RawClient) -> None:
+    program = raw.call("GetCurrentProgramScene")["currentProgramSceneName"]
     first, second = unique("first"), unique("second")
     raw.call("CreateScene", {"sceneName": first})
     raw.call("CreateScene", {"sceneName": second})
@@ -21,9 +23,13 @@ def test_scene_list_is_bottom_up(raw: RawClient) -> None:
         scenes = raw.call("GetSceneList")["scenes"]
         assert [s["sceneIndex"] for s in scenes] == list(range(len(scenes)))
         names = [s["sceneName"] for s in scenes]
-        # OBS appends new scenes at the bottom of its list; index 0 is the last one.
-        assert names[0] == second
-        assert names[1] == first
+        if obs_backend.at_least("5.7.0"):
+            # OBS 32 adds a scene right below the current one: [.., first, second, program, ..]
+            at = names.index(program)
+            assert names[at - 2 : at] == [first, second]
+        else:
+            # OBS 29 appends new scenes at the bottom of its list; index 0 is the last one.
+            assert names[:2] == [second, first]
     finally:
         raw.call("RemoveScene", {"sceneName": second})
         raw.call("RemoveScene", {"sceneName": first})
@@ -35,8 +41,10 @@ def test_create_scene_emits_events_and_rejects_duplicates(raw: RawClient) -> Non
     try:
         created = raw.wait_event("SceneCreated", lambda d: d["sceneName"] == name)
         assert created["isGroup"] is False
-        listed = raw.wait_event("SceneListChanged")
-        assert name in [s["sceneName"] for s in listed["scenes"]]
+        # (an earlier test's removal may still send its SceneListChanged first)
+        assert raw.wait_event(
+            "SceneListChanged", lambda d: name in [s["sceneName"] for s in d["scenes"]]
+        )
         duplicate = raw.request("CreateScene", {"sceneName": name})
         assert duplicate["requestStatus"] == {
             "result": False,
@@ -79,13 +87,13 @@ def test_rename_scene(raw: RawClient, scene: str) -> None:
 @pytest.mark.parametrize(
     "request_type", ["RemoveScene", "SetCurrentProgramScene", "GetSceneItemList"]
 )
-def test_unknown_scene_is_600(raw: RawClient, request_type: str) -> None:
+def test_unknown_scene_is_600(obs_backend: Backend, raw: RawClient, request_type: str) -> None:
     name = unique("missing")
     response = raw.request(request_type, {"sceneName": name})
     assert response["requestStatus"] == {
         "result": False,
         "code": 600,
-        "comment": f"No source was found by the name of `{name}`.",
+        "comment": no_source_named(obs_backend, name),
     }
 
 

@@ -22,7 +22,8 @@ def stream_target(
     if obs_backend.kind == "real":
         url = request.getfixturevalue("rtmp_server").url
     else:
-        url = "rtmp://127.0.0.1:1935/live"
+        assert obs_backend.sim is not None
+        url = obs_backend.sim.ingest_url  # a server that answers, as nginx does for real OBS
     raw.call(
         "SetStreamServiceSettings",
         {
