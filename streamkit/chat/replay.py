@@ -181,8 +181,10 @@ class ReplayChat:
 
     def _play(self) -> None:
         rounds = itertools.count() if self.loop else range(1)
+        due = time.monotonic()
         for _ in rounds:
             for said in self.script:
-                if self._stop.wait(said.after_s / self.speed):
+                due += said.after_s / self.speed  # on a schedule: no drift from late wake-ups
+                if self._stop.wait(max(0.0, due - time.monotonic())):
                     return
                 self.feed(twitch_privmsg(self.channel, said, self._clock()))

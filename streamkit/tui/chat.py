@@ -9,24 +9,30 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol, Self
 
 from rich.markup import escape
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
-from streamkit.chat.client import ChatSource
+from streamkit.chat.client import ChatClient, ChatSource
 from streamkit.chat.message import ChatDeletion, ChatMessage
 from streamkit.chat.questions import Question, QuestionQueue, QuestionState
+from streamkit.chat.settings import ChatSettings
 from streamkit.health.sessionlog import SessionLog
 from streamkit.obs.types import ConnectionState, StateChange
+from streamkit.show.control import ShowControl
+from streamkit.show.question import QuestionDisplay
 
-DRAIN_INTERVAL_S = 0.1  # the inbox is emptied and the lists redrawn at most 10 times a second
+DRAIN_INTERVAL_S = 0.25  # the inbox is emptied and the lists redrawn at most 4 times a second
 CHAT_LINES = 200  # messages kept for the chat list
 ROLE_BADGES = {
     "broadcaster": ("B", "bold white on red"),
@@ -101,7 +107,11 @@ def chat_state_text(change: StateChange, channel: str) -> str:
 
 
 class PickList(Widget, can_focus=True):
-    """A focusable list drawn from its items; the selection is kept by id."""
+    """A focusable list of items, newest at the bottom; the selection is kept by id.
+
+    Drawn through the line API: each item's line is rendered once per look (selected, state,
+    width) and kept, so a busy chat scrolling by costs a copy of cached lines, not a re-layout.
+    """
 
     DEFAULT_CSS = "PickList { height: 1fr; }"
     BINDINGS = [
@@ -109,17 +119,23 @@ class PickList(Widget, can_focus=True):
         Binding("down", "move(1)", "Down", show=False),
         Binding("end", "follow", "Newest", show=False),
     ]
+    STRIPS_KEPT = 1000
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="panel")
         self.border_title = title
         self.selected: str | None = None  # None: follow the newest
+        self._strips: dict[Hashable, Strip] = {}
 
     def ids(self) -> list[str]:
         raise NotImplementedError
 
     def line(self, item_id: str, selected: bool) -> Text:
         raise NotImplementedError
+
+    def look(self, item_id: str) -> Hashable:
+        """What the line of `item_id` depends on besides its id and selection."""
+        return None
 
     def action_move(self, step: int) -> None:
         ids = self.ids()
@@ -133,16 +149,52 @@ class PickList(Widget, can_focus=True):
         self.selected = None
         self.refresh()
 
-    def render(self) -> Text:
+    def visible(self) -> list[str]:
+        """The ids on screen: the newest ones, or those around the selection."""
         ids = self.ids()
         height = max(1, self.content_size.height)
         end = len(ids)
         if self.selected in ids:  # keep the selection in view
             end = min(len(ids), max(ids.index(self.selected) + 1, height))
-        visible = ids[max(0, end - height) : end]
+        return ids[max(0, end - height) : end]
+
+    def text(self) -> Text:
+        """What the list shows, as one Text (the lines `render_line` draws)."""
+        visible = self.visible()
         if not visible:
             return Text("nothing yet", style="dim")
         return Text("\n").join(self.line(i, i == self.selected) for i in visible)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        if y == 0 or self._frame is None:
+            self._frame, self._base = self.visible(), self.rich_style  # once a frame: both cost
+        frame, base = self._frame, self._base
+        if not frame:
+            text = Text("nothing yet", style="dim") if y == 0 else Text()
+            return self._strip(text, width, base)
+        if y >= len(frame):
+            return Strip.blank(width, base)
+        item_id = frame[y]
+        selected = item_id == self.selected
+        key = (item_id, selected, self.look(item_id), width, base)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > self.STRIPS_KEPT:
+                self._strips.clear()
+            strip = self._strips[key] = self._strip(self.line(item_id, selected), width, base)
+        return strip
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        return Strip(list(segments)).crop_extend(0, width, base)
+
+    def refresh(self, *regions: Any, **options: Any) -> Self:
+        self._frame = None
+        return super().refresh(*regions, **options)
+
+    _frame: list[str] | None = None
+    _base: Style = Style()
 
 
 class ChatList(PickList):
@@ -192,6 +244,9 @@ class ChatList(PickList):
     def ids(self) -> list[str]:
         return list(self._order)
 
+    def look(self, item_id: str) -> Hashable:
+        return self.queue.get(item_id) is not None
+
     def line(self, item_id: str, selected: bool) -> Text:
         message = self.messages[item_id]
         return chat_line(message, queued=self.queue.get(item_id) is not None, selected=selected)
@@ -232,6 +287,9 @@ class QuestionList(PickList):
 
     def ids(self) -> list[str]:
         return [q.id for q in self.queue.items]
+
+    def look(self, item_id: str) -> Hashable:
+        return self.queue.get(item_id)  # a new Question whenever its state changes
 
     def line(self, item_id: str, selected: bool) -> Text:
         question = self.queue.get(item_id)
@@ -318,7 +376,7 @@ class AudiencePanel(Vertical):
 
     def drain(self) -> int:
         """Take everything the chat reported since the last tick; redraw once. Returns how many."""
-        taken = 0
+        taken, asked = 0, len(self.queue)
         while self._inbox:
             item = self._inbox.popleft()
             taken += 1
@@ -326,10 +384,12 @@ class AudiencePanel(Vertical):
                 self._take_message(item)
             elif isinstance(item, ChatDeletion):
                 self._take_deletion(item)
+                asked = -1
             elif self.source is not None:
                 self.chat.border_subtitle = chat_state_text(item, self.source.channel)
         if taken:
             self.chat.refresh()
+        if len(self.queue) != asked:
             self.questions.refresh()
         return taken
 
@@ -439,6 +499,23 @@ class AudiencePanel(Vertical):
             self.session_log.question(
                 t or self.clock(), event, id=question.id, author=question.author, text=question.text
             )
+
+
+def audience_panel(
+    settings: ChatSettings,
+    control: ShowControl,
+    *,
+    source: ChatSource | None = None,
+    log: SessionLog | None = None,
+) -> AudiencePanel:
+    """The panel for a `chat:` section: its channel read by a ChatClient (unless `source` is
+    given, e.g. the demo's replay; none without a channel), questions to `chat.source`."""
+    if source is None and settings.channel:
+        source = ChatClient.from_settings(settings)
+    display = QuestionDisplay(
+        control, settings.source, settings.template, settings.wrap_chars, settings.max_lines
+    )
+    return AudiencePanel(source, display, prefixes=tuple(settings.question_prefixes), log=log)
 
 
 def note_markup(note: AudiencePanel.Note) -> str:

@@ -7,12 +7,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from streamkit.chat.replay import DEMO_CHAT, ReplayChat
+from streamkit.chat.settings import ChatSettings
 from streamkit.health.monitor import StreamMonitor
 from streamkit.health.settings import DegradeSettings
 from streamkit.obs.client import ObsClient
+from streamkit.show.control import ShowControl
 from streamkit.show.settings import Segment, ShowSettings
 from streamkit.simulator.server import SimulatorThread
 from streamkit.simulator.state import DEMO_NDI_SENDERS, demo_state
+from streamkit.tui.chat import AudiencePanel, audience_panel
 from streamkit.tui.controller import ShowController
 from streamkit.tui.health_feed import MonitorFeed
 
@@ -58,6 +62,9 @@ DEMO_DEGRADE = DegradeSettings.model_validate(
     }
 )
 
+# The audience: a replayed chat with a few questions (offline), picked onto the Lower Third.
+DEMO_CHAT_SETTINGS = ChatSettings(channel="demomeetup", wrap_chars=48)
+
 # The hiccup, repeated every CYCLE_S seconds: (seconds into the cycle, what happens).
 CYCLE_S = 90.0
 CYCLES = 20
@@ -84,3 +91,9 @@ def demo_controller() -> Iterator[ShowController]:
         client = ObsClient(sim.host, sim.port, password, backoff_cap=2.0)
         health = MonitorFeed(StreamMonitor(client, degrade=DEMO_DEGRADE))
         yield ShowController(client, DEMO_SHOW, event_name=DEMO_EVENT, health=health)
+
+
+def demo_audience(controller: ShowController, speed: float = 1.0) -> AudiencePanel:
+    """The demo's audience panel: the built-in chat replay, questions to the Lower Third."""
+    source = ReplayChat(DEMO_CHAT, DEMO_CHAT_SETTINGS.channel, speed=speed)
+    return audience_panel(DEMO_CHAT_SETTINGS, ShowControl(controller.client), source=source)

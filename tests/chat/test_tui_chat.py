@@ -77,7 +77,7 @@ def test_questions_queue_from_prefixes_and_from_the_operators_key(tmp_path: Path
             panel.feed(said(TROLL, "tr0ll"))
             assert panel.drain() == 3
             await pilot.pause()
-            chat = panel.chat.render().plain
+            chat = panel.chat.text().plain
             assert "? Ada: Q: does it reconnect?" in chat and TROLL in chat
             assert [q.text for q in panel.queue.items] == ["does it reconnect?"]
             panel.chat.focus()
@@ -86,7 +86,7 @@ def test_questions_queue_from_prefixes_and_from_the_operators_key(tmp_path: Path
             assert [q.author for q in panel.queue.items] == ["Ada", "Kim"]
             assert panel.queue.items[1].marked_by == "operator"
             assert ("information", "question from Kim queued") in app.notes
-            assert "• Kim: nice talk" in panel.questions.render().plain
+            assert "• Kim: nice talk" in panel.questions.text().plain
         log.close()
         asked = read_session_log(tmp_path / "log.jsonl").of_type("question")
         assert [(r.data["event"], r.data["author"]) for r in asked] == [
@@ -116,14 +116,14 @@ def test_the_operator_puts_a_question_on_screen_and_clears_it(tmp_path: Path):
                 await pilot.press("enter")  # nothing selected: the oldest waiting question
                 await _until(pilot, lambda: panel.queue.on_screen is not None)
                 assert control.get_text("Lower Third") == "Ada: first?"
-                assert "▶ Ada: first?" in panel.questions.render().plain
+                assert "▶ Ada: first?" in panel.questions.text().plain
                 await pilot.press("down", "w")  # the next one replaces it
                 await _until(pilot, lambda: panel.queue.on_screen.author == "Bob")
                 assert control.get_text("Lower Third") == "Bob: second?"
                 await pilot.press("x")
                 await _until(pilot, lambda: panel.queue.on_screen is None)
                 assert control.get_text("Lower Third") == ""
-                assert "✓ Ada: first?" in panel.questions.render().plain
+                assert "✓ Ada: first?" in panel.questions.text().plain
             log.close()
         events = [
             (r.data["event"], r.data["author"])
@@ -179,7 +179,7 @@ def test_moderation_removes_messages_and_warns_about_the_one_on_screen():
             panel.feed(ChatDeletion("meetup", login="tr0ll"))
             panel.drain()
             await pilot.pause()
-            assert "spam" not in panel.chat.render().plain
+            assert "spam" not in panel.chat.text().plain
             assert [q.id for q in panel.queue.items] == ["t1", "a1"]
             assert app.notes[-1][0] == "warning" and "clear it with x" in app.notes[-1][1]
 
@@ -198,10 +198,33 @@ def test_a_replayed_chat_flows_in_live_with_its_state():
         async with app.run_test(size=(100, 30)) as pilot:
             await _until(pilot, lambda: len(panel.queue) == 1)
             assert panel.chat.border_subtitle == "#meetup"
-            assert "M bob: Q: is it recorded?" in panel.chat.render().plain
+            assert "M bob: Q: is it recorded?" in panel.chat.text().plain
             panel.feed(StateChange(ConnectionState.RECONNECTING, "lost", 2))
             await _until(pilot, lambda: "reconnecting" in str(panel.chat.border_subtitle))
             assert "attempt 2" in str(panel.chat.border_subtitle)
         assert source.state is ConnectionState.CLOSED  # closed with the panel
+
+    asyncio.run(scenario())
+
+
+def test_the_demo_replays_a_chat_whose_questions_reach_the_simulated_lower_third():
+    from streamkit.tui.demo import demo_audience, demo_controller
+
+    async def scenario() -> None:
+        with demo_controller() as controller:
+            controller.client.connect()
+            panel = demo_audience(controller, speed=40.0)
+            app = PanelApp(panel)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await _until(pilot, lambda: len(panel.queue) >= 3)
+                chat = panel.chat.text().plain
+                assert "B DemoMeetup: Welcome everyone!" in chat
+                assert "[bold red]LOOK AT ME[/] esrever" in chat  # literal, no override
+                panel.questions.focus()
+                await pilot.press("enter")
+                await _until(pilot, lambda: panel.queue.on_screen is not None)
+                on_screen = controller.control.get_text("Lower Third")
+                assert on_screen.startswith("Byte_Bert: Does the fallback scene also kick in")
+            controller.close()
 
     asyncio.run(scenario())
