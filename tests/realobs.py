@@ -183,9 +183,10 @@ class ObsProcess:
                     host=self.host, port=self.port, password=self.password, timeout=3
                 )
                 try:
-                    running = client.get_version().obs_version
-                    if self.wait_loaded:  # OBS 32 answers 207 "not ready" while it loads
-                        client.get_scene_collection_list()
+                    if not self.wait_loaded:
+                        return  # the websocket is open; OBS 32 may still be loading (207)
+                    running = client.get_version().obs_version  # 207 while OBS 32 loads
+                    client.get_scene_collection_list()
                 finally:
                     client.disconnect()
                 break

@@ -12,7 +12,7 @@ import pytest
 from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsAuthFailed, ObsRequestFailed, ObsUnreachable
 from streamkit.obs.types import ConnectionState, Request, first_failure
-from tests.realobs import ISSUED_SECRETS, free_port
+from tests.realobs import ISSUED_SECRETS, SHOW_COLLECTION, free_port
 
 pytestmark = pytest.mark.real_obs
 
@@ -210,3 +210,14 @@ def _wait_for(condition, timeout: float) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+def test_requests_while_obs_still_loads_get_answers(obs_factory):
+    """OBS 32 opens its websocket before it has loaded its collection and answers 207 "not
+    ready" meanwhile: requests and batches are asked again until it is ready."""
+    obs = obs_factory(collection_file=SHOW_COLLECTION, wait_loaded=False)
+    with ObsClient(obs.host, obs.port, obs.password, subscriptions=0) as client:
+        results = client.batch([Request("GetSceneList"), Request("GetInputList")])
+        assert [(r.ok, r.code) for r in results] == [(True, 100), (True, 100)]
+        listing = client.request("GetSceneCollectionList")
+    assert listing["currentSceneCollectionName"] == "Show Test"

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from streamkit.collection.basicini import read_basic_ini
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import ObsClient
+from streamkit.obs.landed import switch_profile
 from streamkit.obs.types import Request
 from streamkit.sensitive import is_secret_key
 from streamkit.textfile import read_text
@@ -136,22 +138,9 @@ def read_profile(folder: Path) -> ProfileFiles:
     ini = folder / "basic.ini"
     if not ini.is_file():
         raise ConfigError(f"{folder}: not an OBS profile folder (no basic.ini)")
-    parser = configparser.ConfigParser(interpolation=None, strict=True)
-    parser.optionxform = str  # OBS's keys are case-sensitive
-    try:
-        parser.read_string(read_text(ini), source=str(ini))
-    except configparser.ParsingError as exc:
-        line, text = exc.errors[0]
-        raise ConfigError(
-            f"{ini}:{line}: invalid basic.ini: expected `key=value` or "
-            f"`[Section]`, got {text.strip()!r}"
-        ) from None
-    except configparser.Error as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"{ini}:{line}" if line else str(ini)
-        raise ConfigError(f"{where}: invalid basic.ini: {exc.message.splitlines()[0]}") from None
-    parameters = {(s, k): v for s in parser.sections() for k, v in parser.items(s)}
-    name = parser.get("General", "Name", fallback=folder.name)
+    ini_file = read_basic_ini(ini)
+    parameters = ini_file.values
+    name = ini_file.get("General", "Name", folder.name) or folder.name
     service = _read_json(folder / "service.json")
     encoders = {n: data for n in ENCODER_FILES if (data := _read_json(folder / n)) is not None}
     return ProfileFiles(folder, name, parameters, service, encoders)
@@ -308,8 +297,8 @@ def apply_profile(client: ObsClient, plan: ProfilePlan) -> list[str]:
                 "stream settings under a live output",
                 hint="stop the stream and recording first, then import again",
             )
-    if plan.switch is not None:
-        client.request(plan.switch.request_type, plan.switch.data)
+    if plan.switch is not None:  # OBS 32 switches after answering: wait until it has
+        switch_profile(client, plan.switch.request_type, plan.profile)
     results = client.batch(plan.requests, halt_on_failure=True)
     done = [
         line

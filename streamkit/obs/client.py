@@ -12,6 +12,7 @@ from obsws_python.subs import Subs
 
 from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsRequestFailed, ObsUnreachable
 from streamkit.obs.link import OP_BATCH, OP_REIDENTIFY, OP_REQUEST, Link, unreachable
+from streamkit.obs.ready import NOT_READY, NotReadyWait, resend_from
 from streamkit.obs.types import (
     BatchResult,
     ConnectionState,
@@ -299,15 +300,19 @@ class ObsClient:
     def request(
         self, request_type: str, data: dict[str, Any] | None = None, *, timeout: float | None = None
     ) -> dict[str, Any]:
-        """Send one request; return its responseData, or raise ObsRequestFailed."""
+        """Send one request; return its responseData, or raise ObsRequestFailed. While OBS is
+        not ready (loading a collection) the request is asked again for a while."""
         payload: dict[str, Any] = {"requestType": request_type}
         if data:
             payload["requestData"] = data
-        answer = self._live_link().call(OP_REQUEST, payload, timeout)
-        status = answer.get("requestStatus", {})
-        if not status.get("result"):
-            raise ObsRequestFailed(request_type, status.get("code", 0), status.get("comment"))
-        return answer.get("responseData") or {}
+        waiting = NotReadyWait()
+        while True:
+            answer = self._live_link().call(OP_REQUEST, payload, timeout)
+            status = answer.get("requestStatus", {})
+            if status.get("result"):
+                return answer.get("responseData") or {}
+            if status.get("code") != NOT_READY or not waiting.again():
+                raise ObsRequestFailed(request_type, status.get("code", 0), status.get("comment"))
 
     def batch(
         self,
@@ -319,19 +324,28 @@ class ObsClient:
     ) -> list[BatchResult]:
         """Run many requests in one round trip (RequestBatch); results in request order.
 
-        With `halt_on_failure`, OBS stops at the first failure: the results end with it.
+        With `halt_on_failure`, OBS stops at the first failure: the results end with it. While
+        OBS is not ready (loading a collection), the rest of the batch is sent again for a while.
         """
         items = [r if isinstance(r, Request) else Request(*r) for r in requests]
         if not items:
             return []
-        payload: dict[str, Any] = {
-            "haltOnFailure": halt_on_failure,
-            "executionType": int(execution_type),
-            "requests": [_batch_item(i, r) for i, r in enumerate(items)],
-        }
         wait = timeout if timeout is not None else self.timeout + 0.01 * len(items)
-        answer = self._live_link().call(OP_BATCH, payload, wait)
-        return [_batch_result(raw, items) for raw in answer.get("results", [])]
+
+        def send(start: int) -> list[BatchResult]:
+            payload: dict[str, Any] = {
+                "haltOnFailure": halt_on_failure,
+                "executionType": int(execution_type),
+                "requests": [_batch_item(start + i, r) for i, r in enumerate(items[start:])],
+            }
+            answer = self._live_link().call(OP_BATCH, payload, wait)
+            return [_batch_result(raw, items) for raw in answer.get("results", [])]
+
+        results = send(0)
+        waiting = NotReadyWait()
+        while (start := resend_from(results)) is not None and waiting.again():
+            results = results[:start] + send(start)
+        return results
 
     def set_subscriptions(self, subscriptions: int) -> None:
         """Change which event categories arrive (Reidentify); kept across reconnects."""

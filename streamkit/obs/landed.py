@@ -1,0 +1,58 @@
+"""Requests OBS applies after it answers: send, then wait for the event that says it landed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from streamkit.obs.client import ObsClient, Subs
+from streamkit.obs.errors import ObsTimeout
+
+
+def request_until_event(
+    client: ObsClient,
+    request_type: str,
+    data: dict[str, Any] | None,
+    event_type: str,
+    matches: Callable[[dict[str, Any]], bool],
+    *,
+    subscription: int,
+    timeout: float = 10.0,
+) -> dict[str, Any]:
+    """Send a request, then wait until `event_type` arrives with data that `matches` (e.g.
+    OBS 32 answers CreateProfile before it has switched; a request sent in between can hang
+    it). `subscription` is the event category, subscribed to for the wait if need be."""
+    arrived = threading.Event()
+
+    def listener(kind: str, event_data: dict[str, Any]) -> None:
+        if kind == event_type and matches(event_data):
+            arrived.set()
+
+    before = client.subscriptions
+    if not before & subscription:
+        client.set_subscriptions(before | subscription)
+    client.on_event(listener)
+    try:
+        answer = client.request(request_type, data)
+        if not arrived.wait(timeout):
+            raise ObsTimeout(
+                f"OBS answered {request_type} but did not report {event_type} within {timeout:g} s"
+            )
+        return answer
+    finally:
+        client.remove_event_listener(listener)
+        if client.subscriptions != before:
+            client.set_subscriptions(before)
+
+
+def switch_profile(client: ObsClient, request_type: str, name: str) -> None:
+    """CreateProfile or SetCurrentProfile, returning once OBS runs profile `name`."""
+    request_until_event(
+        client,
+        request_type,
+        {"profileName": name},
+        "CurrentProfileChanged",
+        lambda event: event.get("profileName") == name,
+        subscription=Subs.CONFIG,
+    )
