@@ -11,7 +11,7 @@ from streamkit.aws.errors import AwsActionFailed, StopRefused
 from streamkit.aws.schedule.calendar import Calendar, Event, zone
 from streamkit.aws.schedule.driver import job_specs
 from streamkit.aws.schedule.ledger import Ledger
-from streamkit.aws.schedule.plan import Record, RetryPolicy, decide, plan
+from streamkit.aws.schedule.plan import Record, RetryPolicy, decide, next_due, plan
 from streamkit.aws.schedule.runner import Runner
 
 ROME = zone("Europe/Rome")
@@ -88,7 +88,7 @@ class TestPlan:
             ("stop", POWER_OFF, "meetup-stop"),
         ]
         start, stop = actions
-        assert start.grace == timedelta(minutes=45) and stop.grace is None
+        assert start.grace == timedelta(minutes=45 + 120) and stop.grace is None  # until the end
         assert start.until == stop.until == POWER_OFF
         assert start.local_at.strftime("%H:%M %Z") == "17:45 CET"
 
@@ -141,11 +141,19 @@ class TestDecide:
     def test_before_the_start_everything_waits(self):
         assert self.kinds(POWER_ON - MIN) == ([], [], [("start", POWER_ON), ("stop", POWER_OFF)])
 
-    def test_start_is_due_on_time_and_until_the_warmup_has_passed(self):
+    def test_start_is_due_on_time_and_late_while_the_event_is_on(self):
         assert self.kinds(POWER_ON)[0] == ["start"]
         assert self.kinds(POWER_ON + 10 * MIN)[0] == ["start"]
-        assert self.kinds(POWER_ON + 45 * MIN)[0] == ["start"]
-        assert self.kinds(POWER_ON + 46 * MIN)[:2] == ([], ["start"])
+        assert self.kinds(POWER_ON + 46 * MIN)[0] == ["start"]  # the talk has begun: start late
+        event_end = POWER_OFF - 15 * MIN
+        assert self.kinds(event_end - MIN)[0] == ["start"]
+        assert self.kinds(event_end + MIN)[:2] == ([], ["start"])
+
+    def test_a_start_with_no_warmup_is_not_missed(self):
+        sharp = event("sharp", datetime(2026, 12, 10, 18, 30), warmup=timedelta(0))
+        actions = plan(Calendar("c", (sharp,)), utc(2026, 12, 1), utc(2027, 1, 1))
+        decision = decide(actions, {}, utc(2026, 12, 10, 17, 30, 20), self.policy)
+        assert [a.kind for a in decision.run] == ["start"] and not decision.missed
 
     def test_a_stop_runs_however_late(self):
         assert self.kinds(POWER_OFF + timedelta(days=1))[0] == ["stop"]
@@ -156,20 +164,30 @@ class TestDecide:
         refused = {**done, "meetup-stop": Record("meetup-stop", "stop", "retry", 1, POWER_OFF)}
         assert self.kinds(POWER_OFF + 9 * MIN, refused)[2] == [("stop", POWER_OFF + 10 * MIN)]
         assert self.kinds(POWER_OFF + 10 * MIN, refused)[0] == ["stop"]
-        gave_up = {"meetup-stop": Record("meetup-stop", "stop", "gave_up", 4, POWER_OFF)}
-        assert self.kinds(POWER_OFF + timedelta(hours=5), {**done, **gave_up}) == ([], [], [])
+        acked = {"meetup-stop": Record("meetup-stop", "stop", "acknowledged", 4, POWER_OFF)}
+        assert self.kinds(POWER_OFF + timedelta(hours=5), {**done, **acked}) == ([], [], [])
+
+    def test_a_pending_stop_is_never_finished_and_backs_off_only_on_failures(self):
+        done = {"meetup-start": Record("meetup-start", "start", "done", 1, POWER_ON)}
+        policy = RetryPolicy(every=timedelta(minutes=10), limit=3, max_every=timedelta(hours=1))
+        refused = Record("meetup-stop", "stop", "pending", 9, POWER_OFF, refused=True)
+        d = decide(self.actions, {**done, "meetup-stop": refused}, POWER_OFF, policy)
+        assert [(a.kind, due) for a, due in d.waiting] == [("stop", POWER_OFF + 10 * MIN)]
+        failing = [Record("meetup-stop", "stop", "pending", n, POWER_OFF) for n in (4, 5, 6, 9)]
+        dues = [next_due(self.actions[1], r, policy) - POWER_OFF for r in failing]
+        assert dues == [20 * MIN, 40 * MIN, 60 * MIN, 60 * MIN]
 
     def test_job_specs_give_grace_relative_to_each_run_time(self):
         d = decide(self.actions, {}, POWER_ON - MIN, self.policy)
         specs = {s.id: s for s in job_specs(d, {}, self.policy)}
-        assert specs["meetup-start"].grace_seconds == 45 * 60
+        assert specs["meetup-start"].grace_seconds == 165 * 60
         assert specs["meetup-stop"].grace_seconds is None
         retry = {"meetup-start": Record("meetup-start", "start", "retry", 1, POWER_ON)}
         d = decide(self.actions, retry, POWER_ON + MIN, self.policy)
         (start,) = [s for s in job_specs(d, retry, self.policy) if s.key == "meetup-start"]
         assert start.id == "meetup-start#retry1"
         assert start.run_date == POWER_ON + 10 * MIN
-        assert start.grace_seconds == 35 * 60
+        assert start.grace_seconds == 155 * 60
 
 
 class TestRunner:
@@ -197,15 +215,23 @@ class TestRunner:
         assert [r.key for r in second.run_due()] == ["meetup-stop"]
         assert workspace.calls == [("stop",)]
 
-    def test_start_late_by_more_than_warmup_is_reported_and_skipped(self, tmp_path, caplog):
-        runner, clock = make_runner(tmp_path, POWER_ON + 50 * MIN)
+    def test_start_after_the_event_ended_is_reported_and_skipped(self, tmp_path, caplog):
+        runner, clock = make_runner(tmp_path, POWER_OFF - 14 * MIN)
         with caplog.at_level(logging.ERROR, "streamkit.aws.schedule.runner"):
             assert runner.run_due() == []
         assert runner.workspace.calls == []
         assert runner.ledger.records()["meetup-start"].state == "missed"
-        assert "missed by 50 min, more than the 45 min" in caplog.text
+        assert "missed: the event ended" in caplog.text
         clock.now += MIN
         assert runner.run_due() == []  # reported once
+
+    def test_a_runner_restarted_during_the_event_starts_late_and_says_so(self, tmp_path, caplog):
+        runner, _ = make_runner(tmp_path, POWER_ON + 80 * MIN)
+        with caplog.at_level(logging.WARNING, "streamkit.aws.schedule.runner"):
+            (record,) = runner.run_due()
+        assert (record.key, record.state) == ("meetup-start", "done")
+        assert runner.workspace.calls == [("start", POWER_OFF)]
+        assert "start meetup-start is 80 min late" in caplog.text
 
     def test_refused_stop_is_retried_until_the_user_leaves(self, tmp_path):
         workspace = FakeWorkspace()
@@ -223,26 +249,54 @@ class TestRunner:
         assert (record.state, record.attempts) == ("done", 3)
         assert workspace.calls == [("stop",)] * 3
 
-    def test_gives_up_loudly_and_restores_autostop(self, tmp_path, caplog):
+    def test_a_stop_past_its_retries_stays_pending_until_it_happens(self, tmp_path, caplog):
         workspace = FakeWorkspace()
         workspace.connected = True
+        notes = []
         runner, clock = make_runner(
             tmp_path,
             POWER_OFF,
             workspace=workspace,
             policy=RetryPolicy(every=timedelta(minutes=10), limit=1),
         )
+        runner.notify = lambda subject, text: notes.append(subject)
         runner.ledger.write(Record("meetup-start", "start", "done", 1, POWER_ON))
         runner.run_due()
         clock.now += 10 * MIN
         with caplog.at_level(logging.WARNING, "streamkit.aws.schedule.runner"):
             (record,) = runner.run_due()
-        assert record.state == "gave_up"
+        assert record.state == "pending"
         assert workspace.calls == [("stop",), ("stop",), ("release",)]
         assert any(
-            r.levelno == logging.CRITICAL and "GAVE UP" in r.getMessage() for r in caplog.records
+            r.levelno == logging.CRITICAL and "STOP PENDING" in r.getMessage()
+            for r in caplog.records
         )
+        assert len(notes) == 1 and "stop pending" in notes[0]
+        for _ in range(5):  # still refused: tried every 10 min, notified once
+            clock.now += 10 * MIN
+            assert runner.run_due()[0].state == "pending"
+        assert len(notes) == 1
+        workspace.connected = False
+        clock.now += 10 * MIN
+        (record,) = runner.run_due()
+        assert (record.state, record.attempts) == ("done", 8)
         clock.now += timedelta(hours=1)
+        assert runner.run_due() == []
+
+    def test_an_acknowledged_pending_stop_is_no_longer_tried(self, tmp_path):
+        workspace = FakeWorkspace()
+        workspace.connected = True
+        runner, clock = make_runner(
+            tmp_path, POWER_OFF, workspace=workspace, policy=RetryPolicy(limit=0)
+        )
+        runner.ledger.write(Record("meetup-start", "start", "done", 1, POWER_ON))
+        assert runner.run_due()[0].state == "pending"
+        assert [p.key for p in runner.pending_stops()] == ["meetup-stop"]
+        assert runner.acknowledge("meetup-stop", "alice keeps it for a rehearsal").state == (
+            "acknowledged"
+        )
+        assert runner.pending_stops() == []
+        clock.now += timedelta(hours=2)
         assert runner.run_due() == []
 
     def test_failed_start_is_retried_within_the_warmup(self, tmp_path):
@@ -264,10 +318,10 @@ class TestRunner:
             assert runner.execute("gone-start") is None
         assert "no longer in the calendar" in caplog.text
 
-    @pytest.mark.parametrize("late", [10, 44])
+    @pytest.mark.parametrize("late", [10, 44, 120])
     def test_start_missed_while_asleep_still_runs(self, tmp_path, late):
         runner, _ = make_runner(tmp_path, POWER_ON + late * MIN)
-        assert [r.state for r in runner.run_due()] == ["done"]
+        assert [r.state for r in runner.run_due()][:1] == ["done"]
 
 
 def test_an_unexpected_exception_is_recorded_and_retried(tmp_path, caplog):

@@ -76,7 +76,7 @@ def test_jobs_have_explicit_ids_and_fitted_grace_and_survive_a_restart(tmp_path,
     first.start()
     jobs = {job.id: job for job in first.jobs()}
     assert set(jobs) == {"meetup-start", "meetup-stop"}
-    assert jobs["meetup-start"].misfire_grace_time == 45 * 60
+    assert jobs["meetup-start"].misfire_grace_time == (45 + 120) * 60  # until the event ends
     assert jobs["meetup-stop"].misfire_grace_time is None
     assert jobs["meetup-start"].coalesce and jobs["meetup-start"].max_instances == 1
     first.shutdown()
@@ -116,20 +116,20 @@ def test_a_start_late_by_ten_minutes_runs(tmp_path, drivers):
     assert [job.id for job in driver.jobs()] == ["meetup-stop"]
 
 
-def test_a_start_late_by_more_than_the_warmup_is_reported_not_run(tmp_path, drivers, caplog):
+def test_a_start_after_the_event_ended_is_reported_not_run(tmp_path, drivers, caplog):
     path = tmp_path / "schedule.sqlite"
-    clock = ShiftedClock(-timedelta(minutes=50))
+    clock = ShiftedClock(-timedelta(minutes=170))
     workspace = FakeWorkspace()
     driver = make_driver(
-        path, [event_warming_up_at(datetime.now(UTC) - timedelta(minutes=50))], clock, workspace
+        path, [event_warming_up_at(datetime.now(UTC) - timedelta(minutes=170))], clock, workspace
     )
     drivers.append(driver)
     driver.start(paused=True)
     assert {job.id for job in driver.jobs()} == {"meetup-start", "meetup-stop"}
     clock.offset = timedelta()
-    driver.resume()  # APScheduler finds the job 50 min late, past its 45 min grace
+    driver.resume()  # APScheduler finds the job 170 min late: the 2 h event ended 5 min ago
     wait_for(lambda: driver.runner.ledger.records().get("meetup-start") is not None)
     record = driver.runner.ledger.records()["meetup-start"]
-    assert record.state == "missed" and "missed by 50 min" in record.detail
+    assert record.state == "missed" and "the event ended 5 min ago" in record.detail
     assert workspace.calls == []
-    assert "missed by 50 min" in caplog.text
+    assert "the event ended 5 min ago" in caplog.text

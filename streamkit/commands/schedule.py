@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_from(p)
     p.set_defaults(handler=cmd_diff)
 
+    p = cmds.add_parser("ack", help="take over a pending stop: streamkit stops trying it")
+    p.add_argument("key", nargs="?", help="the stop's key (default: every pending stop)")
+    p.add_argument("--note", default="", help="why, for the log (e.g. 'rehearsal until 23:00')")
+    p.set_defaults(handler=cmd_ack)
+
     p = cmds.add_parser("list", help="local jobs and deployed schedules")
     p.add_argument("--local", action="store_true", help="only the local runner's jobs")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -148,9 +153,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _runner(args: argparse.Namespace, config: Any) -> Any:
+    from streamkit.aws.schedule.control import AwsWorkspace
     from streamkit.aws.schedule.ledger import Ledger
-    from streamkit.aws.schedule.plan import RetryPolicy
-    from streamkit.aws.schedule.runner import AwsWorkspace, Runner
+    from streamkit.aws.schedule.runner import Runner
     from streamkit.commands.obslive import obs_live_check
 
     runner_settings = config.schedule.runner
@@ -163,9 +168,21 @@ def _runner(args: argparse.Namespace, config: Any) -> Any:
         config.calendar.to_calendar(),
         AwsWorkspace(_manager(config), obs_live_check(config), after_start),
         Ledger(_jobstore(config)),
-        policy=RetryPolicy(runner_settings.stop_retry_every, runner_settings.stop_retry_limit),
+        policy=config.schedule.retry_policy(),
         horizon=config.schedule.horizon,
+        notify=_notifier(config),
+        outside_after=config.schedule.outside_window_after,
     )
+
+
+def _notifier(config: Any) -> Any:
+    topic = config.schedule.sns_topic_arn
+    if not topic:
+        return None
+    from streamkit.aws.notify import sns_notifier
+    from streamkit.aws.session import make_client
+
+    return sns_notifier(make_client("sns", topic.split(":")[3]), topic)
 
 
 def _jobstore(config: Any) -> Any:
@@ -251,6 +268,7 @@ def _group(config: Any) -> Any:
 def cmd_list(args: argparse.Namespace) -> int:
     from streamkit.aws.schedule.driver import read_jobs
     from streamkit.aws.schedule.ledger import Ledger
+    from streamkit.aws.schedule.pending import local_pending_stops
 
     config = load_config(args.config)
     path = _jobstore(config)
@@ -258,12 +276,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     records = sorted(
         (Ledger(path).records() if path.is_file() else {}).values(), key=lambda r: r.last_attempt
     )
+    pending = local_pending_stops(path, config.schedule.retry_policy())
     if args.json:
         cloud = None if args.local else _group(config)
         deployed = cloud.schedules() if cloud else []
-        data = {"local_jobs": jobs, "local_outcomes": records, "deployed": deployed}
+        data = {
+            "pending_stops": pending,
+            "local_jobs": jobs,
+            "local_outcomes": records,
+            "deployed": deployed,
+        }
         print(json.dumps(_plain(data), indent=2))
         return 0
+    now = datetime.now(UTC)
+    for stop in pending:
+        print(f"PENDING: {stop.summary(now)}")
+    if pending:
+        print("  (the WorkSpace is still running; `streamkit schedule ack` to take it over)")
     print(f"local jobs ({path}):")
     for job in jobs:
         late = "any time" if job.grace_seconds is None else f"{job.grace_seconds // 60} min"
@@ -286,6 +315,29 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"  {schedule.when()}  {schedule.name}  {schedule.operation}")
         if not deployed:
             print("  none (create them with `streamkit schedule deploy`)")
+    return 0
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    from streamkit.aws.schedule.ledger import Ledger
+    from streamkit.aws.schedule.pending import local_pending_stops
+    from streamkit.aws.schedule.plan import acknowledged
+
+    config = load_config(args.config)
+    path = _jobstore(config)
+    pending = local_pending_stops(path, config.schedule.retry_policy())
+    keys = [args.key] if args.key else [p.key for p in pending]
+    if not keys:
+        print("no pending stop")
+        return 0
+    ledger = Ledger(path)
+    for key in keys:
+        try:
+            ledger.write(acknowledged(ledger.records().get(key), key, args.note))
+        except ValueError as exc:
+            known = ", ".join(p.key for p in pending) or "none"
+            raise UsageError(f"{exc} (pending stops: {known})") from None
+        print(f"{key}: acknowledged; streamkit no longer tries to stop the WorkSpace for it")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,12 @@ def cmd_provision(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from streamkit.aws.workspace.status import fetch_status
 
-    status = fetch_status(_manager(args))
+    config = load_config(args.config)
+    status = fetch_status(
+        _manager(args, config),
+        config.schedule.runner.jobstore.expanduser(),
+        config.schedule.retry_policy(),
+    )
     if args.json:
         print(json.dumps(status.to_dict(), indent=2))
     else:
@@ -320,6 +325,11 @@ def format_status(status: Any) -> str:
         note = " - EXPIRED: run `streamkit workspace release`" if status.hold_expired else ""
         rows.append(
             ("hold", f"until {until}, then back to {status.hold.restore_minutes} min" + note)
+        )
+    now = datetime.now(UTC)
+    for stop in status.pending_stops:
+        rows.append(
+            ("STOP PENDING", stop.summary(now) + "; `streamkit schedule ack` takes it over")
         )
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)

@@ -56,7 +56,35 @@ def workspace_manager(ctx: DoctorContext) -> WorkspaceManager:
 
 
 def check_workspace(ctx: DoctorContext) -> CheckResult:
-    """The WorkSpace exists, is usable, and runs in the configured mode."""
+    """The WorkSpace exists, is usable, runs in the configured mode, and no stop is pending."""
+    result = _check_workspace(ctx)
+    info = ctx.facts.get("workspace")
+    if info is None:
+        return result
+    from streamkit.aws.schedule.pending import all_pending_stops
+
+    schedule = ctx.config.schedule
+    pending = all_pending_stops(
+        schedule.runner.jobstore.expanduser(),
+        schedule.retry_policy(),
+        workspace_manager(ctx).tags(info.workspace_id),
+    )
+    if not pending:
+        return result
+    now = ctx.clock()
+    lines = [f"STOP PENDING: {stop.summary(now)}" for stop in pending]
+    status = Status.FAIL if result.status == Status.FAIL else Status.WARN
+    return CheckResult(
+        result.name,
+        status,
+        f"{result.summary}; {len(pending)} stop(s) pending: it keeps running and billing",
+        "let the person connected disconnect (the stop is retried), or take it over with "
+        "`streamkit schedule ack`" + (f"; {result.fix}" if result.fix else ""),
+        details=[*lines, *result.details],
+    )
+
+
+def _check_workspace(ctx: DoctorContext) -> CheckResult:
     if not workspace_configured(ctx):
         raise Skip("not configured (workspace.directory_id or workspace.workspace_id)")
     manager = workspace_manager(ctx)

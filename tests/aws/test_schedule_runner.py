@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.control import AwsWorkspace
 from streamkit.aws.schedule.ledger import Ledger
 from streamkit.aws.schedule.plan import RetryPolicy
-from streamkit.aws.schedule.runner import AwsWorkspace, Runner
+from streamkit.aws.schedule.runner import Runner
 from streamkit.aws.workspace.api import WorkspaceManager
 from streamkit.aws.workspace.hold import RESTORE_TAG
 from streamkit.aws.workspace.settings import WorkspaceSettings
@@ -118,8 +119,8 @@ def test_refused_stop_is_retried_and_happens_once_the_user_disconnects(
     assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
 
 
-def test_start_missed_by_more_than_the_warmup_is_skipped(moto, workspace_id, tmp_path):
-    clock = FakeClock(POWER_ON + 46 * MIN)
+def test_start_missed_until_the_event_ended_is_skipped(moto, workspace_id, tmp_path):
+    clock = FakeClock(POWER_OFF - 14 * MIN)  # the event ended a minute ago
     runner = make_runner(moto, workspace_id, tmp_path, clock)
     assert runner.run_due() == []
     assert runner.ledger.records()["meetup-start"].state == "missed"

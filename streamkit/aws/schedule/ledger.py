@@ -22,6 +22,13 @@ CREATE TABLE IF NOT EXISTS streamkit_actions (
     detail TEXT NOT NULL
 )
 """
+#: Columns added since the first version, with their definitions (older files get them).
+_ADDED_COLUMNS = {
+    "refused": "INTEGER NOT NULL DEFAULT 0",
+    "since": "TEXT",
+    "notified": "INTEGER NOT NULL DEFAULT 0",
+}
+_COLUMNS = "key, kind, state, attempts, last_attempt, detail, refused, since, notified"
 
 
 class Ledger:
@@ -33,6 +40,10 @@ class Ledger:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.execute(_LEDGER_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(streamkit_actions)")}
+            for column, definition in _ADDED_COLUMNS.items():
+                if column not in have:
+                    db.execute(f"ALTER TABLE streamkit_actions ADD COLUMN {column} {definition}")
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -45,18 +56,27 @@ class Ledger:
 
     def records(self) -> dict[str, Record]:
         with self._lock, self._connect() as db:
-            rows = db.execute(
-                "SELECT key, kind, state, attempts, last_attempt, detail FROM streamkit_actions"
-            ).fetchall()
+            rows = db.execute(f"SELECT {_COLUMNS} FROM streamkit_actions").fetchall()
         return {
-            key: Record(key, kind, state, attempts, datetime.fromisoformat(last), detail)
-            for key, kind, state, attempts, last, detail in rows
+            key: Record(
+                key,
+                kind,
+                state,
+                attempts,
+                datetime.fromisoformat(last),
+                detail,
+                refused=bool(refused),
+                since=datetime.fromisoformat(since) if since else None,
+                notified=bool(notified),
+            )
+            for key, kind, state, attempts, last, detail, refused, since, notified in rows
         }
 
     def write(self, record: Record) -> None:
         with self._lock, self._connect() as db:
             db.execute(
-                "INSERT OR REPLACE INTO streamkit_actions VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO streamkit_actions ({_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.key,
                     record.kind,
@@ -64,8 +84,15 @@ class Ledger:
                     record.attempts,
                     record.last_attempt.isoformat(),
                     record.detail,
+                    int(record.refused),
+                    record.since.isoformat() if record.since else None,
+                    int(record.notified),
                 ),
             )
+
+    def forget(self, key: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM streamkit_actions WHERE key = ?", (key,))
 
 
 def unusable_jobstore(path: Path, exc: Exception) -> ConfigError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -79,7 +79,7 @@ def plan(calendar: Calendar, since: datetime, until: datetime) -> list[Action]:
                 f"{first.key}-start",
                 served,
                 last.power_off,
-                grace=first.event.warmup,
+                grace=max(o.end for o in window) - first.power_on,  # late, while events are on
             )
         )
         actions.append(
@@ -91,12 +91,19 @@ def plan(calendar: Calendar, since: datetime, until: datetime) -> list[Action]:
 
 # --- decide -----------------------------------------------------------------------------
 
-Outcome = Literal["done", "retry", "gave_up", "missed", "failed"]
+Outcome = Literal["done", "retry", "pending", "gave_up", "missed", "acknowledged"]
+#: Outcomes after which an action is never tried again.
+FINISHED = frozenset({"done", "gave_up", "missed", "acknowledged"})
 
 
 @dataclass(frozen=True)
 class Record:
-    """What happened to an action so far (a ledger row)."""
+    """What happened to an action so far (a ledger row).
+
+    `refused` says the last attempt was refused by the interlock (someone connected or live),
+    not failed; `since` is when the action was first tried; `notified` that the people who
+    watch the WorkSpace were told it is pending.
+    """
 
     key: str
     kind: ActionKind
@@ -104,14 +111,30 @@ class Record:
     attempts: int
     last_attempt: datetime
     detail: str = ""
+    refused: bool = False
+    since: datetime | None = None
+    notified: bool = False
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """A refused or failed action is tried again every `every`, `limit` times at most."""
+    """A refused or failed action is tried again every `every`, `limit` times.
+
+    Then a start gives up, and a stop becomes pending: it is tried until it happens or an
+    operator acknowledges it, every `every` while it is refused (waiting for people to leave
+    costs two describe calls) and with a backoff doubling up to `max_every` while AWS fails.
+    """
 
     every: timedelta = timedelta(minutes=10)
     limit: int = 12
+    max_every: timedelta = timedelta(hours=1)
+
+    def delay(self, record: Record) -> timedelta:
+        """How long after `record`'s last attempt the next one is due."""
+        beyond = record.attempts - self.limit
+        if record.state != "pending" or record.refused or beyond <= 0:
+            return self.every
+        return min(self.every * 2 ** min(beyond, 20), max(self.max_every, self.every))
 
 
 @dataclass
@@ -133,8 +156,8 @@ def next_due(action: Action, record: Record | None, policy: RetryPolicy) -> date
     """When `action` should (next) run; None once it is finished, one way or another."""
     if record is None or record.last_attempt < action.at - STALE_RECORD:
         return action.at
-    if record.state == "retry":
-        return record.last_attempt + policy.every
+    if record.state in ("retry", "pending"):
+        return record.last_attempt + policy.delay(record)
     return None
 
 
@@ -154,3 +177,111 @@ def decide(
         else:
             decision.run.append(action)
     return decision
+
+
+def outcome_after_failure(action: Action, attempts: int, policy: RetryPolicy) -> Outcome:
+    """What a refused or failed attempt leaves: retry, then a start gives up and a stop
+    stays pending (a WorkSpace left running bills by the hour)."""
+    if attempts <= policy.limit:
+        return "retry"
+    return "pending" if action.kind == "stop" else "gave_up"
+
+
+def lateness(action: Action, now: datetime) -> timedelta:
+    """How late an action runs at `now` (zero when on time, within a minute)."""
+    late = now - action.at
+    return late if late >= timedelta(minutes=1) else timedelta(0)
+
+
+# --- pending stops and a WorkSpace running outside every window -------------------------
+
+
+@dataclass(frozen=True)
+class PendingStop:
+    """A stop that ran out of retries and is still tried: shown by status, list, doctor, TUI."""
+
+    key: str
+    since: datetime
+    attempts: int
+    last_attempt: datetime
+    next_attempt: datetime
+    detail: str
+    where: str = "local runner"
+
+    def summary(self, now: datetime) -> str:
+        minutes = int((now - self.since).total_seconds() // 60)
+        return (
+            f"stop {self.key} pending for {minutes} min ({self.where}, {self.attempts} attempts; "
+            f"last: {self.detail}); next try {self.next_attempt:%H:%M} UTC"
+        )
+
+
+def pending_stops(
+    records: Iterable[Record], policy: RetryPolicy, where: str = "local runner"
+) -> list[PendingStop]:
+    """The stops still pending, oldest first (acknowledge one to stop trying it)."""
+    found = [
+        PendingStop(
+            r.key,
+            r.since or r.last_attempt,
+            r.attempts,
+            r.last_attempt,
+            r.last_attempt + policy.delay(r),
+            r.detail,
+            where,
+        )
+        for r in records
+        if r.kind == "stop" and r.state == "pending"
+    ]
+    return sorted(found, key=lambda p: p.since)
+
+
+def acknowledged(record: Record | None, key: str, note: str = "") -> Record:
+    """`record` taken over by an operator: no longer tried. ValueError unless it is a stop
+    still being tried."""
+    if record is None or record.kind != "stop" or record.state in FINISHED:
+        raise ValueError(f"{key}: not a stop being tried")
+    said = "acknowledged by an operator" + (f": {note}" if note else "")
+    return replace(record, state="acknowledged", detail=f"{said} (was: {record.detail})")
+
+
+OUTSIDE_KEY = "outside-windows"
+
+
+def window_at(actions: Iterable[Action], now: datetime) -> Action | None:
+    """The start action of the WorkSpace window `now` falls in, if any."""
+    for action in actions:
+        if action.kind == "start" and action.at <= now < action.until:
+            return action
+    return None
+
+
+@dataclass(frozen=True)
+class OutsideVerdict:
+    """What to do about a WorkSpace running outside every window."""
+
+    record: Record | None  # what to keep (None: forget the episode)
+    stop: bool = False  # stop it now, behind the interlock
+    notify: bool = False  # tell people (once per episode)
+
+
+def watch_outside(
+    actions: Iterable[Action],
+    running: bool,
+    record: Record | None,
+    now: datetime,
+    after: timedelta,
+) -> OutsideVerdict:
+    """A WorkSpace that has run outside every window for `after` is stopped (behind the
+    interlock, at each look until it is stopped) and reported once.
+
+    `record` (key OUTSIDE_KEY) remembers since when it has been seen running outside.
+    """
+    if not running or window_at(actions, now) is not None:
+        return OutsideVerdict(None)
+    if record is None:
+        return OutsideVerdict(Record(OUTSIDE_KEY, "stop", "retry", 0, now, since=now))
+    since = record.since or record.last_attempt
+    if now - since < after:
+        return OutsideVerdict(record)
+    return OutsideVerdict(record, stop=True, notify=not record.notified)

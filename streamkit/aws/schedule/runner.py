@@ -4,101 +4,39 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from streamkit.aws.errors import AwsError, StopRefused
+from streamkit.aws.errors import StopRefused
 from streamkit.aws.schedule.calendar import Calendar
-from streamkit.aws.schedule.ledger import Ledger
+from streamkit.aws.schedule.control import WorkspaceControl
 from streamkit.aws.schedule.plan import (
+    FINISHED,
+    OUTSIDE_KEY,
     Action,
     Decision,
     Outcome,
+    PendingStop,
     Record,
     RetryPolicy,
+    acknowledged,
     decide,
+    lateness,
+    outcome_after_failure,
+    pending_stops,
     plan,
     utcnow,
+    watch_outside,
 )
 from streamkit.errors import StreamkitError
 
 log = logging.getLogger(__name__)
 
-# --- the WorkSpace --------------------------------------------------------------------
-
-
-class WorkspaceControl(Protocol):
-    """What the runner needs from the WorkSpace; each method returns a line for the log."""
-
-    def start(self, until: datetime) -> str:
-        """Start, wait until AVAILABLE, and keep AutoStop from stopping it before `until`."""
-
-    def stop(self) -> str:
-        """Stop (a no-op when stopped) and restore AutoStop; StopRefused while in use."""
-
-    def release(self) -> str:
-        """Restore the AutoStop timeout without stopping."""
-
-
-class AwsWorkspace:
-    """WorkspaceControl over streamkit.aws.workspace.api, with the stop interlock and the hold."""
-
-    def __init__(
-        self,
-        manager: Any,
-        obs_live: Callable[[], bool] | None = None,
-        after_start: Callable[[], str] | None = None,
-    ) -> None:
-        self.manager = manager
-        self.obs_live = obs_live
-        self.after_start = after_start  # e.g. import the OBS setup once OBS answers
-
-    def start(self, until: datetime) -> str:
-        from streamkit.aws.workspace.hold import hold
-
-        info = self.manager.require()
-        asked = self.manager.start(info)
-        self.manager.wait_for(info.workspace_id, "AVAILABLE")
-        verb = "started" if asked else f"was already {info.state}"
-        if info.running_mode and info.running_mode != "AUTO_STOP":
-            done = f"{info.workspace_id} {verb}, now AVAILABLE ({info.running_mode}: no AutoStop)"
-        else:
-            _, held, minutes = hold(self.manager, until)
-            done = (
-                f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
-                f"{until:%Y-%m-%d %H:%M} UTC (then back to {held.restore_minutes})"
-            )
-        return f"{done}; {self.after_start()}" if self.after_start else done
-
-    def stop(self) -> str:
-        from streamkit.aws.workspace.hold import release
-        from streamkit.aws.workspace.interlock import check_stop
-
-        info = self.manager.require()
-        if info.state in ("STOPPED", "STOPPING"):
-            restored = release(self.manager)
-            return f"{info.workspace_id} was already {info.state}{_restored(restored)}"
-        connection = self.manager.connection(info.workspace_id)
-        for warning in check_stop(info.workspace_id, connection.state, self.obs_live):
-            log.warning("%s", warning)
-        try:
-            restored = release(self.manager)
-        except AwsError as exc:  # the stop matters more than the timeout's restore
-            log.error("AutoStop timeout not put back before the stop: %s", exc.message)
-            restored = None
-        self.manager.stop(info)
-        return f"{info.workspace_id} stopping{_restored(restored)}"
-
-    def release(self) -> str:
-        from streamkit.aws.workspace.hold import release
-
-        return f"AutoStop{_restored(release(self.manager)) or ' unchanged (no hold)'}"
-
-
-def _restored(minutes: int | None) -> str:
-    return f"; AutoStop back to {minutes} min" if minutes is not None else ""
-
+#: Tells the people who watch the WorkSpace (subject, message); e.g. an SNS topic.
+Notify = Callable[[str, str], None]
+RUNNING = frozenset({"AVAILABLE", "STARTING", "REBOOTING", "IMPAIRED", "UNHEALTHY"})
 
 # --- the runner -------------------------------------------------------------------------
 
@@ -107,17 +45,23 @@ class Runner:
     """Performs due actions of a calendar on a WorkSpace and records their outcomes.
 
     Time comes from `clock`; nothing here sleeps, so a fake clock drives it in tests.
+    `calendar` is a Calendar, or the actions already planned from one (the cloud function
+    receives them). With `outside_after`, `watch` stops a WorkSpace that has run outside
+    every window that long; `notify` is told of pending stops, given-up starts and that.
     """
 
     def __init__(
         self,
-        calendar: Calendar,
+        calendar: Calendar | Sequence[Action],
         workspace: WorkspaceControl,
-        ledger: Ledger,
+        ledger: ActionLedger,
         *,
         policy: RetryPolicy | None = None,
         horizon: timedelta = timedelta(days=62),
         clock: Callable[[], datetime] = utcnow,
+        notify: Notify | None = None,
+        outside_after: timedelta | None = None,
+        name: str = "",
     ) -> None:
         self.calendar = calendar
         self.workspace = workspace
@@ -125,6 +69,9 @@ class Runner:
         self.policy = policy or RetryPolicy()
         self.horizon = horizon
         self.clock = clock
+        self.notify = notify
+        self.outside_after = outside_after
+        self.name = name or getattr(calendar, "name", "streamkit")
         self._lock = threading.RLock()
         self._in_flight: set[str] = set()
 
@@ -134,7 +81,13 @@ class Runner:
         return max(timedelta(days=2), self.policy.every * (self.policy.limit + 1))
 
     def actions(self, now: datetime) -> list[Action]:
-        return plan(self.calendar, now - self.lookback, now + self.horizon)
+        """The planned actions around `now`, back far enough for every pending stop."""
+        if not isinstance(self.calendar, Calendar):
+            return list(self.calendar)
+        since = now - self.lookback
+        for pending in self.pending_stops():
+            since = min(since, pending.since - timedelta(days=1))
+        return plan(self.calendar, since, now + self.horizon)
 
     def decide(self, now: datetime | None = None) -> Decision:
         """What is due, missed and waiting now; an action being performed is left out."""
@@ -143,13 +96,15 @@ class Runner:
         return decide(actions, self.ledger.records(), now, self.policy)
 
     def run_due(self) -> list[Record]:
-        """Record missed actions and perform due ones, at the clock's time."""
+        """Record missed actions and perform due ones, at the clock's time; then watch."""
         with self._lock:
             now = self.clock()
             decision = self.decide(now)
             for action in decision.missed:
                 self._missed(action, now)
-            return [self._perform(action) for action in decision.run]
+            done = [self._perform(action) for action in decision.run]
+            self.watch()
+            return done
 
     def execute(self, key: str, *, may_run: bool = True) -> Record | None:
         """Perform the action `key` if it is due now (a scheduler job calls this)."""
@@ -166,12 +121,76 @@ class Runner:
                 return None
             return self._perform(action)
 
+    # -- pending stops ------------------------------------------------------------------
+
+    def pending_stops(self) -> list[PendingStop]:
+        return pending_stops(self.ledger.records().values(), self.policy)
+
+    def acknowledge(self, key: str, note: str = "") -> Record:
+        """An operator takes over a pending (or retrying) stop: it is no longer tried."""
+        with self._lock:
+            record = acknowledged(self.ledger.records().get(key), key, note)
+            self.ledger.write(record)
+            log.warning("stop %s: %s; the WorkSpace is left as it is", key, record.detail)
+            return record
+
+    # -- a WorkSpace running outside every window ---------------------------------------
+
+    def watch(self) -> Record | None:
+        """Stop (behind the interlock) and report a WorkSpace running outside every window."""
+        if self.outside_after is None:
+            return None
+        with self._lock:
+            now = self.clock()
+            records = self.ledger.records()
+            if any(
+                r.kind == "stop" and r.state in ("retry", "pending") and key != OUTSIDE_KEY
+                for key, r in records.items()
+            ):
+                return None  # a scheduled stop is being tried already
+            running = self.workspace.state() in RUNNING
+            record = records.get(OUTSIDE_KEY)
+            verdict = watch_outside(self.actions(now), running, record, now, self.outside_after)
+            if verdict.record is None:
+                if record is not None:
+                    self.ledger.forget(OUTSIDE_KEY)
+                return None
+            record = verdict.record
+            if verdict.stop:
+                record = self._stop_outside(record, now)
+            if verdict.notify:
+                minutes = int((now - (record.since or now)).total_seconds() // 60)
+                self._tell(
+                    f"WorkSpace running outside every event window for {minutes} min",
+                    f"The streaming WorkSpace has been running for {minutes} min with no event "
+                    f"in the calendar {self.name!r}; streamkit {record.detail}. "
+                    "Check it with `streamkit workspace status`.",
+                )
+                record = replace(record, notified=True)
+            self.ledger.write(record)
+            return record
+
+    def _stop_outside(self, record: Record, now: datetime) -> Record:
+        try:
+            detail = "stopped it: " + self.workspace.stop()
+            state: Outcome = "done"
+        except StreamkitError as exc:
+            detail = f"could not stop it ({exc.message}); tries again at the next look"
+            state = "retry"
+        log.warning("WorkSpace running outside every window: %s", detail)
+        return replace(record, state=state, attempts=record.attempts + 1, detail=detail)
+
+    # -- performing ---------------------------------------------------------------------
+
     def _missed(self, action: Action, now: datetime) -> Record:
         late = _minutes(now - action.at)
-        detail = (
-            f"missed by {late} min, more than the {_minutes(action.grace or timedelta())} min "
-            "it may be late: skipped"
-        )
+        if action.kind == "start":
+            detail = (
+                f"missed: the event ended {late - _minutes(action.grace or timedelta())} min "
+                f"ago ({late} min after the start time); skipped"
+            )
+        else:
+            detail = f"missed by {late} min; skipped"
         log.error(
             "%s %s (%s at %s): %s", action.kind, action.key, action.titles, _when(action), detail
         )
@@ -190,7 +209,20 @@ class Runner:
 
     def _attempt(self, action: Action) -> Record:
         previous = self.ledger.records().get(action.key)
+        if previous is not None and previous.state in FINISHED:
+            previous = None  # an earlier event's record with the same key
         attempts = (previous.attempts if previous else 0) + 1
+        now = self.clock()
+        late = lateness(action, now)
+        if attempts == 1 and late:
+            log.warning(
+                "%s %s is %d min late (%s at %s): running it now",
+                action.kind,
+                action.key,
+                _minutes(late),
+                action.titles,
+                _when(action),
+            )
         log.info(
             "%s %s (%s at %s), attempt %d",
             action.kind,
@@ -199,58 +231,110 @@ class Runner:
             _when(action),
             attempts,
         )
+        refused = False
         try:
             if action.kind == "start":
                 detail = self.workspace.start(action.until)
             else:
                 detail = self.workspace.stop()
             state: Outcome = "done"
+            if attempts == 1 and late:
+                detail = f"{detail} ({_minutes(late)} min late)"
         except Exception as exc:  # any failure is recorded, then retried or given up
             if isinstance(exc, StreamkitError):
                 detail = exc.message
             else:
                 log.exception("%s %s raised", action.kind, action.key)
                 detail = f"{type(exc).__name__}: {exc}"
-            state = "retry" if attempts <= self.policy.limit else "gave_up"
-            if isinstance(exc, StopRefused) and state == "retry":
-                log.warning(
-                    "%s %s refused (%s); retrying in %d min",
-                    action.kind,
-                    action.key,
-                    detail,
-                    _minutes(self.policy.every),
-                )
-            elif state == "retry":
-                log.error(
-                    "%s %s failed (%s); retrying in %d min",
-                    action.kind,
-                    action.key,
-                    detail,
-                    _minutes(self.policy.every),
-                )
-        record = Record(action.key, action.kind, state, attempts, self.clock(), detail)
-        self.ledger.write(record)
+            refused = isinstance(exc, StopRefused)
+            state = outcome_after_failure(action, attempts, self.policy)
+            self._log_failure(action, state, detail, refused, previous)
+        record = Record(
+            action.key,
+            action.kind,
+            state,
+            attempts,
+            self.clock(),
+            detail,
+            refused=refused,
+            since=previous.since if previous and previous.since else now,
+            notified=bool(previous and previous.notified),
+        )
         if state == "done":
             log.info("%s %s done: %s", action.kind, action.key, detail)
-        elif state == "gave_up":
-            self._give_up(action, attempts, detail)
+            if record.notified:
+                self._tell(f"{action.kind} {action.key} done", f"{action.key}: {detail}")
+        elif state == "gave_up" or (state == "pending" and not record.notified):
+            record = self._escalate(action, record)
+        self.ledger.write(record)
         return record
 
-    def _give_up(self, action: Action, attempts: int, detail: str) -> None:
-        log.critical(
-            "GAVE UP: %s %s after %d attempts (%s). The WorkSpace may still be %s: "
-            "check it with `streamkit workspace status`.",
-            action.kind,
+    def _log_failure(
+        self, action: Action, state: Outcome, detail: str, refused: bool, previous: Any
+    ) -> None:
+        if state not in ("retry", "pending"):
+            return
+        probe = Record(
             action.key,
-            attempts,
-            detail,
-            "running" if action.kind == "stop" else "stopped",
+            action.kind,
+            state,
+            (previous.attempts if previous else 0) + 1,
+            self.clock(),
+            refused=refused,
         )
+        wait = _minutes(self.policy.delay(probe))
+        what = "refused" if refused else "failed"
+        level = logging.WARNING if refused else logging.ERROR
+        log.log(
+            level, "%s %s %s (%s); retrying in %d min", action.kind, action.key, what, detail, wait
+        )
+
+    def _escalate(self, action: Action, record: Record) -> Record:
+        """A start given up or a stop now pending: say so loudly, once, everywhere."""
         if action.kind == "stop":
+            log.critical(
+                "STOP PENDING: %s after %d attempts (%s). The WorkSpace is still running and "
+                "billing; streamkit keeps trying until it stops or someone runs "
+                "`streamkit schedule ack %s`.",
+                action.key,
+                record.attempts,
+                record.detail,
+                action.key,
+            )
             try:
                 log.warning("%s", self.workspace.release())
             except StreamkitError as exc:
                 log.error("could not restore the AutoStop timeout: %s", exc.message)
+            subject = f"stop pending: {action.key} (the WorkSpace is still running)"
+        else:
+            log.critical(
+                "GAVE UP: start %s after %d attempts (%s). The WorkSpace may still be stopped: "
+                "check it with `streamkit workspace status`.",
+                action.key,
+                record.attempts,
+                record.detail,
+            )
+            subject = f"start given up: {action.key} (the WorkSpace may be stopped)"
+        self._tell(subject, f"{action.titles} at {_when(action)}: {record.detail}")
+        return replace(record, notified=True)
+
+    def _tell(self, subject: str, message: str) -> None:
+        if self.notify is None:
+            return
+        try:
+            self.notify(f"streamkit: {subject}", message)
+        except StreamkitError as exc:  # a lost notification never stops the schedule
+            log.error("could not send the notification %r: %s", subject, exc.message)
+
+
+class ActionLedger(Protocol):
+    """Where outcomes are kept: the SQLite Ledger, or the WorkSpace's tags in the cloud."""
+
+    def records(self) -> dict[str, Record]: ...
+
+    def write(self, record: Record) -> None: ...
+
+    def forget(self, key: str) -> None: ...
 
 
 def _minutes(delta: timedelta) -> int:

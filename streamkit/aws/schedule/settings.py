@@ -19,11 +19,14 @@ from streamkit.aws.schedule.calendar import (
     parse_rrule,
     zone,
 )
+from streamkit.aws.schedule.plan import RetryPolicy
 from streamkit.config_base import Section
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
+_FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1,64}$")
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -185,7 +188,17 @@ class RunnerSettings(Section):
     stop_retry_every: Duration = Field(
         default=timedelta(minutes=10), description="retry a refused stop this often"
     )
-    stop_retry_limit: int = Field(default=12, ge=0, le=1000, description="then give up loudly")
+    stop_retry_limit: int = Field(
+        default=12,
+        ge=0,
+        le=1000,
+        description="then the stop is pending: reported, and tried until it happens or "
+        "`schedule ack`",
+    )
+    stop_retry_max_every: Duration = Field(
+        default=timedelta(hours=1),
+        description="a pending stop that fails (not refused) backs off up to this interval",
+    )
     import_at_start: bool = Field(
         default=False,
         description="once OBS answers after a start, import obs.profile and obs.collection",
@@ -217,6 +230,23 @@ class EventBridgeSettings(Section):
     retry_attempts: int = Field(
         default=3, ge=0, le=185, description="retries when AWS cannot be reached or throttles"
     )
+    function_arn: str | None = Field(
+        default=None,
+        description="the streamkit function (infra/scheduler-function.yaml): schedules invoke "
+        "it, and it decides like the local runner (interlock, hold, retries, reconcile)",
+    )
+    reconcile_every_minutes: int = Field(
+        default=5, ge=1, le=60, description="with function_arn: how often the function looks"
+    )
+
+    @field_validator("function_arn")
+    @classmethod
+    def _function_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _FUNCTION_ARN.match(value):
+            raise ValueError(
+                "expected a Lambda function ARN, arn:aws:lambda:REGION:123456789012:function:NAME"
+            )
+        return value
 
     @field_validator("role_arn")
     @classmethod
@@ -239,7 +269,39 @@ class ScheduleSettings(Section):
     horizon_days: int = Field(default=62, ge=1, le=366, description="plan and deploy this far")
     runner: RunnerSettings = Field(default_factory=RunnerSettings)
     eventbridge: EventBridgeSettings = Field(default_factory=EventBridgeSettings)
+    sns_topic_arn: str | None = Field(
+        default=None,
+        description="SNS topic told when a stop is pending, a start is given up, or the "
+        "WorkSpace runs outside every event window",
+    )
+    outside_window_after: Duration | None = Field(
+        default=timedelta(hours=1),
+        description="a WorkSpace running this long outside every event window is stopped "
+        "(never while in use) and reported; null: leave it",
+    )
+
+    @field_validator("sns_topic_arn")
+    @classmethod
+    def _topic_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _TOPIC_ARN.match(value):
+            raise ValueError("expected an SNS topic ARN, arn:aws:sns:REGION:123456789012:NAME")
+        return value
+
+    @field_validator("outside_window_after")
+    @classmethod
+    def _at_least_a_minute(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and value < timedelta(minutes=1):
+            raise ValueError("must be at least 1m (or null to leave such a WorkSpace alone)")
+        return value
 
     @property
     def horizon(self) -> timedelta:
         return timedelta(days=self.horizon_days)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy of the local runner and the cloud function."""
+        return RetryPolicy(
+            self.runner.stop_retry_every,
+            self.runner.stop_retry_limit,
+            self.runner.stop_retry_max_every,
+        )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from streamkit.aws.workspace.api import Connection, WorkspaceInfo, WorkspaceManager
@@ -21,14 +22,21 @@ class WorkspaceStatus:
     connection: Connection
     hold: Hold | None
     hold_expired: bool
+    pending_stops: list[Any] = field(default_factory=list)  # schedule.plan.PendingStop
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         return _iso(data)
 
 
-def fetch_status(manager: WorkspaceManager) -> WorkspaceStatus:
-    """Describe the configured WorkSpace (raises when there is none)."""
+def fetch_status(
+    manager: WorkspaceManager, jobstore: Path | None = None, policy: Any = None
+) -> WorkspaceStatus:
+    """Describe the configured WorkSpace (raises when there is none), with the stops still
+    pending in the local runner's `jobstore` and in the cloud function's tags."""
+    from streamkit.aws.schedule.pending import all_pending_stops
+    from streamkit.aws.schedule.plan import RetryPolicy
+
     info = manager.require()
     bundle = bundle_by_id(manager.client, info.bundle_id) if info.bundle_id else None
     held = current_hold(manager, info.workspace_id)
@@ -40,6 +48,11 @@ def fetch_status(manager: WorkspaceManager) -> WorkspaceStatus:
         connection=manager.connection(info.workspace_id),
         hold=held,
         hold_expired=expired,
+        pending_stops=all_pending_stops(
+            jobstore or Path("/nonexistent"),
+            policy or RetryPolicy(),
+            manager.tags(info.workspace_id),
+        ),
     )
 
 

@@ -1,0 +1,90 @@
+"""What the runner does to the WorkSpace: start it with a hold, stop it behind the interlock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from streamkit.aws.errors import AwsError
+
+log = logging.getLogger(__name__)
+
+
+class WorkspaceControl(Protocol):
+    """What the runner needs from the WorkSpace; each method returns a line for the log."""
+
+    def start(self, until: datetime) -> str:
+        """Start, wait until AVAILABLE, and keep AutoStop from stopping it before `until`."""
+
+    def stop(self) -> str:
+        """Stop (a no-op when stopped) and restore AutoStop; StopRefused while in use."""
+
+    def release(self) -> str:
+        """Restore the AutoStop timeout without stopping."""
+
+    def state(self) -> str:
+        """The WorkSpace's state now (AVAILABLE, STOPPED, ...)."""
+
+
+class AwsWorkspace:
+    """WorkspaceControl over streamkit.aws.workspace.api, with the stop interlock and the hold."""
+
+    def __init__(
+        self,
+        manager: Any,
+        obs_live: Callable[[], bool] | None = None,
+        after_start: Callable[[], str] | None = None,
+    ) -> None:
+        self.manager = manager
+        self.obs_live = obs_live
+        self.after_start = after_start  # e.g. import the OBS setup once OBS answers
+
+    def start(self, until: datetime) -> str:
+        from streamkit.aws.workspace.hold import hold
+
+        info = self.manager.require()
+        asked = self.manager.start(info)
+        self.manager.wait_for(info.workspace_id, "AVAILABLE")
+        verb = "started" if asked else f"was already {info.state}"
+        if info.running_mode and info.running_mode != "AUTO_STOP":
+            done = f"{info.workspace_id} {verb}, now AVAILABLE ({info.running_mode}: no AutoStop)"
+        else:
+            _, held, minutes = hold(self.manager, until)
+            done = (
+                f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
+                f"{until:%Y-%m-%d %H:%M} UTC (then back to {held.restore_minutes})"
+            )
+        return f"{done}; {self.after_start()}" if self.after_start else done
+
+    def stop(self) -> str:
+        from streamkit.aws.workspace.hold import release
+        from streamkit.aws.workspace.interlock import check_stop
+
+        info = self.manager.require()
+        if info.state in ("STOPPED", "STOPPING"):
+            restored = release(self.manager)
+            return f"{info.workspace_id} was already {info.state}{_restored(restored)}"
+        connection = self.manager.connection(info.workspace_id)
+        for warning in check_stop(info.workspace_id, connection.state, self.obs_live):
+            log.warning("%s", warning)
+        try:
+            restored = release(self.manager)
+        except AwsError as exc:  # the stop matters more than the timeout's restore
+            log.error("AutoStop timeout not put back before the stop: %s", exc.message)
+            restored = None
+        self.manager.stop(info)
+        return f"{info.workspace_id} stopping{_restored(restored)}"
+
+    def release(self) -> str:
+        from streamkit.aws.workspace.hold import release
+
+        return f"AutoStop{_restored(release(self.manager)) or ' unchanged (no hold)'}"
+
+    def state(self) -> str:
+        return self.manager.require().state
+
+
+def _restored(minutes: int | None) -> str:
+    return f"; AutoStop back to {minutes} min" if minutes is not None else ""

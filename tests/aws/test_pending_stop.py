@@ -1,0 +1,234 @@
+"""A stop refused past its retries stays pending until it happens: moto server, fake clock.
+
+The figure: forgotten running minutes, the minutes the WorkSpace runs after the last client
+left beyond one retry interval (goal 0).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from streamkit.aws.errors import AwsActionFailed
+from streamkit.aws.notify import sns_notifier
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.control import AwsWorkspace
+from streamkit.aws.schedule.ledger import Ledger
+from streamkit.aws.schedule.plan import OUTSIDE_KEY, RetryPolicy
+from streamkit.aws.schedule.runner import Runner
+from streamkit.aws.workspace.api import WorkspaceManager
+from streamkit.aws.workspace.settings import WorkspaceSettings
+from tests.aws.conftest import REGION
+from tests.aws.schedule_support import describe, stopped_workspace
+
+MIN = timedelta(minutes=1)
+MEETUP = Event(
+    id="meetup",
+    tz=zone("Europe/Rome"),
+    start=datetime(2026, 12, 10, 18, 30),
+    duration=timedelta(hours=2),
+)
+POWER_ON = datetime(2026, 12, 10, 16, 45, tzinfo=UTC)
+POWER_OFF = datetime(2026, 12, 10, 19, 45, tzinfo=UTC)
+EVERY = timedelta(minutes=10)
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Inbox:
+    """An SQS queue subscribed to an SNS topic on the moto server."""
+
+    def __init__(self, moto) -> None:
+        self.sns, self.sqs = moto.client("sns"), moto.client("sqs")
+        self.topic = self.sns.create_topic(Name="streamkit-alerts")["TopicArn"]
+        self.queue = self.sqs.create_queue(QueueName="alerts")["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])
+        self.sns.subscribe(
+            TopicArn=self.topic, Protocol="sqs", Endpoint=arn["Attributes"]["QueueArn"]
+        )
+
+    def subjects(self) -> list[str]:
+        answer = self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10)
+        return [json.loads(m["Body"])["Subject"] for m in answer.get("Messages", [])]
+
+
+@pytest.fixture
+def workspace_id(moto) -> str:
+    return stopped_workspace(moto)
+
+
+def make_runner(moto, workspace_id, tmp_path, clock, notify=None, limit=2) -> Runner:
+    settings = WorkspaceSettings(region=REGION, workspace_id=workspace_id, poll_interval=0.05)
+    manager = WorkspaceManager(
+        moto.client("workspaces"), settings, clock=clock, sleep=lambda s: time.sleep(min(s, 0.05))
+    )
+    return Runner(
+        Calendar("meetup", (MEETUP,)),
+        AwsWorkspace(manager),
+        Ledger(tmp_path / "schedule.sqlite"),
+        policy=RetryPolicy(every=EVERY, limit=limit),
+        clock=clock,
+        notify=notify,
+        outside_after=timedelta(hours=1),
+    )
+
+
+def test_sns_notifier_publishes_and_reports_a_refusal(moto):
+    inbox = Inbox(moto)
+    notify = sns_notifier(moto.client("sns"), inbox.topic)
+    notify("streamkit: stop pending " + "x" * 200, "the WorkSpace is still running")
+    (subject,) = inbox.subjects()
+    assert subject.startswith("streamkit: stop pending") and len(subject) == 100
+    missing = inbox.topic.replace("streamkit-alerts", "no-such-topic")
+    with pytest.raises(AwsActionFailed, match="SNS Publish"):
+        sns_notifier(moto.client("sns"), missing)("subject", "message")
+
+
+def test_forgotten_running_minutes_after_two_refused_retries_are_zero(moto, workspace_id, tmp_path):
+    """A client stays connected through the stop and two retries, then leaves."""
+    inbox = Inbox(moto)
+    clock = FakeClock(POWER_ON)
+    runner = make_runner(
+        moto, workspace_id, tmp_path, clock, notify=sns_notifier(moto.client("sns"), inbox.topic)
+    )
+    assert runner.run_due()[0].state == "done"
+    moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
+    left_at = None
+    stopped_at = None
+    clock.now = POWER_OFF
+    while clock.now < POWER_OFF + timedelta(hours=3):
+        runner.run_due()
+        attempts = runner.ledger.records().get("meetup-stop")
+        if left_at is None and attempts and attempts.attempts == 3:  # the stop and 2 retries
+            assert attempts.state == "pending"
+            assert [p.key for p in runner.pending_stops()] == ["meetup-stop"]
+            clock.now += 3 * MIN
+            moto.control(workspace_id=workspace_id, connection_state="DISCONNECTED")
+            left_at = clock.now
+        if describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"):
+            stopped_at = clock.now
+            break
+        clock.now += MIN
+    assert left_at is not None and stopped_at is not None, "never stopped"
+    forgotten = max(timedelta(0), stopped_at - left_at - EVERY)
+    assert forgotten == timedelta(0), f"forgotten running minutes: {forgotten}"
+    assert runner.pending_stops() == []
+    assert runner.ledger.records()["meetup-stop"].state == "done"
+    subjects = inbox.subjects()
+    assert any("stop pending: meetup-stop" in s for s in subjects), subjects
+    assert any("stop meetup-stop done" in s for s in subjects), subjects
+
+
+def test_a_workspace_left_running_outside_every_window_is_stopped_and_reported(
+    moto, workspace_id, tmp_path
+):
+    inbox = Inbox(moto)
+    moto.client("workspaces").start_workspaces(
+        StartWorkspaceRequests=[{"WorkspaceId": workspace_id}]
+    )
+    moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
+    clock = FakeClock(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))  # a Tuesday, no event
+    runner = make_runner(
+        moto, workspace_id, tmp_path, clock, notify=sns_notifier(moto.client("sns"), inbox.topic)
+    )
+    assert runner.run_due() == []
+    assert runner.ledger.records()[OUTSIDE_KEY].since == clock.now
+    clock.now += 61 * MIN
+    runner.run_due()  # in use: not stopped, but reported once
+    assert describe(moto, workspace_id)["State"] == "AVAILABLE"
+    (subject,) = inbox.subjects()
+    assert "outside every event window for 61 min" in subject
+    clock.now += 10 * MIN
+    runner.run_due()
+    assert inbox.subjects() == []
+    moto.control(workspace_id=workspace_id, connection_state="DISCONNECTED")
+    clock.now += 10 * MIN
+    runner.run_due()
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
+    clock.now += 10 * MIN
+    runner.run_due()
+    assert OUTSIDE_KEY not in runner.ledger.records()
+
+
+def test_a_pending_stop_shows_in_status_list_and_doctor_until_acknowledged(
+    moto, workspace_id, tmp_path, aws_env
+):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    from streamkit.aws.schedule.plan import Record
+
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    jobstore = tmp_path / "schedule.sqlite"
+    since = datetime.now(UTC) - timedelta(hours=2)
+    Ledger(jobstore).write(
+        Record(
+            "meetup-stop",
+            "stop",
+            "pending",
+            14,
+            since + timedelta(minutes=110),
+            "not stopping: a user is connected to it",
+            refused=True,
+            since=since,
+        )
+    )
+    path = tmp_path / "streamkit.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "obs": {"host": "127.0.0.1", "port": 9, "timeout": 1},
+                "workspace": {"region": REGION, "workspace_id": workspace_id},
+                "calendar": {"events": [{"id": "meetup", "start": "2026-12-10 18:30"}]},
+                "schedule": {"runner": {"jobstore": str(jobstore)}},
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    def streamkit(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "streamkit", "--config", str(path), *args],
+            capture_output=True,
+            text=True,
+            env=aws_env,
+            timeout=60,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+
+    status = streamkit("workspace", "status")
+    assert status.returncode == 0, status.stderr
+    (line,) = [line for line in status.stdout.splitlines() if line.startswith("STOP PENDING")]
+    assert "stop meetup-stop pending for 120 min (local runner, 14 attempts" in line
+    listed = streamkit("schedule", "list", "--local")
+    assert "PENDING: stop meetup-stop pending for 120 min" in listed.stdout, listed.stderr
+    doctor = streamkit("doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert checks["aws.workspace"]["status"] == "WARN"
+    assert "1 stop(s) pending" in checks["aws.workspace"]["summary"]
+    assert "schedule ack" in checks["aws.workspace"]["fix"]
+
+    wrong = streamkit("schedule", "ack", "meetup-start")
+    assert wrong.returncode != 0 and "not a stop being tried" in wrong.stderr
+    assert "pending stops: meetup-stop" in wrong.stderr and "Traceback" not in wrong.stderr
+    acked = streamkit("schedule", "ack", "--note", "rehearsal until 23:00")
+    assert acked.returncode == 0, acked.stderr
+    assert "meetup-stop: acknowledged" in acked.stdout
+    assert "STOP PENDING" not in streamkit("workspace", "status").stdout
+    assert (
+        Ledger(jobstore)
+        .records()["meetup-stop"]
+        .detail.startswith("acknowledged by an operator: rehearsal until 23:00")
+    )
