@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.contract.conftest import Backend, RawClient, eventually
+from tests.contract.conftest import Backend, RawClient, eventually, unique
 
 TIMECODE = re.compile(r"^\d{2,}:\d\d:\d\d\.\d\d\d$")  # hours may pass 99
 
@@ -91,3 +92,68 @@ def test_record_start_and_stop(raw: RawClient) -> None:
     assert event["outputActive"] is False
     assert isinstance(event["outputPath"], str) and event["outputPath"]
     assert stopped["outputPath"] == event["outputPath"]
+
+
+@pytest.fixture
+def scratch_profile(raw: RawClient) -> Iterator[str]:
+    """A new profile (OBS switches to it), removed afterwards with the old one current again."""
+    before = raw.call("GetProfileList")["currentProfileName"]
+    name = unique("profile")
+    raw.call("CreateProfile", {"profileName": name})
+    assert eventually(lambda: raw.call("GetProfileList")["currentProfileName"] == name)
+    yield name
+    if raw.call("GetStreamStatus")["outputActive"]:
+        raw.request("StopStream")
+        eventually(lambda: not raw.call("GetStreamStatus")["outputActive"], timeout=10)
+    raw.call("SetCurrentProfile", {"profileName": before})
+    assert eventually(lambda: raw.call("GetProfileList")["currentProfileName"] == before)
+    raw.request("RemoveProfile", {"profileName": name})
+
+
+def _stream_states(raw: RawClient, seconds: float) -> list[tuple[str, bool]]:
+    events = raw.drain(seconds)
+    return [
+        (e["eventData"]["outputState"], e["eventData"]["outputActive"])
+        for e in events
+        if e["eventType"] == "StreamStateChanged"
+    ]
+
+
+def test_a_server_that_does_not_answer_stops_the_stream(
+    raw: RawClient, scratch_profile: str
+) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    raw.call(
+        "SetStreamServiceSettings",
+        {
+            "streamServiceType": "rtmp_custom",
+            "streamServiceSettings": {"server": f"rtmp://127.0.0.1:{port}/live", "key": "k"},
+        },
+    )
+    raw.events.clear()
+    raw.call("StartStream")
+    states = _stream_states(raw, 3.0)
+    assert states == [
+        ("OBS_WEBSOCKET_OUTPUT_STARTING", False),
+        ("OBS_WEBSOCKET_OUTPUT_STOPPED", False),
+    ]
+    assert raw.call("GetStreamStatus")["outputActive"] is False
+
+
+def test_an_unconfigured_service_never_goes_live(
+    obs_backend: Backend, raw: RawClient, scratch_profile: str
+) -> None:
+    assert raw.call("GetStreamServiceSettings") == {
+        "streamServiceType": "rtmp_common",
+        "streamServiceSettings": {},
+    }
+    raw.events.clear()
+    raw.call("StartStream")
+    states = _stream_states(raw, 2.0)
+    assert states[0] == ("OBS_WEBSOCKET_OUTPUT_STARTING", False)
+    # OBS 29 reports STOPPED at once; OBS 32 (websocket 5.7) shows an error and stays silent
+    stopped = [("OBS_WEBSOCKET_OUTPUT_STOPPED", False)]
+    assert states[1:] == ([] if obs_backend.at_least("5.7.0") else stopped)
+    assert raw.call("GetStreamStatus")["outputActive"] is False
