@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from streamkit.config import load_config
+from streamkit.config import Config, load_config
+
+if TYPE_CHECKING:
+    from streamkit.tui.controller import ShowController
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,11 +31,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     from streamkit.tui.app import StreamkitApp
-    from streamkit.tui.controller import ShowController
 
-    config = load_config(args.config)
-    StreamkitApp(ShowController.from_config(config)).run()
+    StreamkitApp(controller_for(load_config(args.config))).run()
     return 0
+
+
+def controller_for(config: Config, **client_options: object) -> ShowController:
+    """The TUI's controller for the config's OBS (not connected yet), with the config's show,
+    health, fallback-rule and TUI settings."""
+    from streamkit.health.monitor import StreamMonitor
+    from streamkit.obs.client import client_for
+    from streamkit.tui.controller import ShowController
+    from streamkit.tui.health_feed import MonitorFeed
+
+    client = client_for(config.obs, **client_options)
+    monitor = StreamMonitor(client, config.health, config.degrade)
+    return ShowController(
+        client, config.show, event_name=config.event, health=MonitorFeed(monitor), tui=config.tui
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The show-control app: one main screen fed by worker threads that call the controller."""
+"""The show-control app: keeps the connection and polls OBS in workers; the main screen shows."""
 
 from __future__ import annotations
 
@@ -9,15 +9,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static
 from textual.worker import get_current_worker
 
 from streamkit.errors import StreamkitError
@@ -25,29 +21,34 @@ from streamkit.health.alerts import AlertEvent, Level
 from streamkit.health.metrics import Metrics
 from streamkit.obs.errors import ObsAuthFailed
 from streamkit.obs.types import ConnectionState, StateChange
+from streamkit.show.meters import Level as AudioLevel
 from streamkit.show.snapshot import ShowSnapshot
-from streamkit.tui import render
-from streamkit.tui.actions import ShowActions
 from streamkit.tui.controller import Poll, ShowController
+from streamkit.tui.health import LEVEL_STYLE
 from streamkit.tui.health_feed import thresholds
 from streamkit.tui.keymap import ACTIONS, key_label
+from streamkit.tui.main import MainScreen
 from streamkit.tui.messages import ConnectionChanged, Polled, PollFailed
-from streamkit.tui.widgets import LinesPanel, TextPanel
 
 METER_INTERVAL_S = 0.1  # meters are redrawn at most 10 times a second
 CONNECT_BACKOFF_CAP_S = 5.0
+# Textual's own palette entries that streamkit's actions already offer.
+SHADOWED_COMMANDS = {"Quit the application", "Keys", "Show keys and help panel"}
 
 
-class StreamkitApp(ShowActions, App[None]):
+class StreamkitApp(App[None]):
     """Show control for one OBS. `controller` is the data source; `live=False` starts no
     connection, timers or workers (tests then feed `apply_poll` / `apply_connection`)."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "streamkit"
-    BINDINGS = [
-        Binding(a.key, a.action, a.footer or a.description, show=bool(a.footer), id=a.id)
-        for a in ACTIONS
-    ]
+
+    #: The one connection state; every change goes through `watch_connection`.
+    connection: reactive[StateChange] = reactive(
+        StateChange(ConnectionState.CONNECTING), always_update=True, init=False
+    )
+    #: What the last poll read; None until the first one.
+    snapshot: reactive[ShowSnapshot | None] = reactive(None, always_update=True, init=False)
 
     def __init__(
         self,
@@ -63,69 +64,28 @@ class StreamkitApp(ShowActions, App[None]):
         settings = controller.tui
         self.keys = {a.id: settings.keys.get(a.id, a.key) for a in ACTIONS}
         self.set_keymap(dict(settings.keys))
-        self.connection = StateChange(ConnectionState.CONNECTING)
-        self.snapshot: ShowSnapshot | None = None
         self.history: deque[Metrics] = deque(
             maxlen=max(1, round(settings.history_s / settings.poll_interval_s))
         )
-        self.levels: dict[str, Level] = {}
         self.alarms: dict[str, AlertEvent] = {}
-        self.audio_levels: dict[str, Any] = {}
-        self.ndi_index = 0
-        self.audio_index = 0
         self.stale_since: datetime | None = None
         self._polling = False
         self._poll_again = False
         self._ever_connected = False
         self._stop = threading.Event()
-        self._thresholds = thresholds(controller.health.settings)
-        self.main: Screen = Screen()
+        self.main = MainScreen(controller, thresholds(controller.health.settings), clock, monotonic)
 
-    # -- layout ----------------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        # Kept as attributes: drawing must not depend on which screen is on top.
-        self.header = TextPanel(None, id="header")
-        self.banner = Static(id="banner")
-        self.body = Horizontal(id="body")
-        self.scenes = TextPanel("Scenes", id="scenes")
-        self.runofshow = TextPanel("Run of show", id="runofshow")
-        self.ndi = TextPanel("NDI slots", id="ndi")
-        self.audio = LinesPanel(id="audio")
-        self.health = TextPanel("Health", id="health")
-        self.log_view = RichLog(id="log", classes="panel", max_lines=500, wrap=True, min_width=20)
-        self.log_view.border_title = "Log"
-        yield self.header
-        yield self.banner
-        with self.body:
-            with Vertical(id="left", classes="column"):
-                yield self.scenes
-                yield self.runofshow
-            with Vertical(id="middle", classes="column"):
-                yield self.ndi
-                with Vertical(id="audio-box", classes="panel") as box:
-                    box.border_title = "Audio"
-                    yield self.audio
-            with Vertical(id="right", classes="column"):
-                yield self.health
-                yield self.log_view
-        yield Footer()
+    def get_default_screen(self) -> Screen:
+        return self.main
 
     def on_mount(self) -> None:
-        self.main = self.screen  # dialogs stack above it; the panels stay here
-        self._draw_header()
-        self._draw_segments()
-        self._draw_health()
         if not self.live:
             return
         self.controller.add_state_listener(self._on_state)
         self._connect()
-        self.set_interval(self.controller.tui.poll_interval_s, self._poll)
+        self.set_interval(self.controller.tui.poll_interval_s, self.request_poll)
         self.set_interval(METER_INTERVAL_S, self._tick_meters)
-        self.set_interval(1.0, self._draw_header)
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._draw_audio)  # its lines are laid out for a width
+        self.set_interval(1.0, self.main.header.refresh)  # the clock and the timecodes
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -173,44 +133,43 @@ class StreamkitApp(ShowActions, App[None]):
             delay = min(delay * 2, CONNECT_BACKOFF_CAP_S)
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
-        self.apply_connection(message.change)
+        self.connection = message.change
 
     def apply_connection(self, change: StateChange) -> None:
-        """Show a connection state: CONNECTED polls at once, anything else marks data stale."""
-        previous = self.connection.state
+        """Show a connection state (what a ConnectionChanged message does)."""
         self.connection = change
+
+    def watch_connection(self, previous: StateChange, change: StateChange) -> None:
+        """CONNECTED polls at once; anything else marks the data on screen stale."""
+        before = previous.state
+        self.main.header.connection = change
         if change.state is ConnectionState.CONNECTED:
-            if previous is not ConnectionState.CONNECTED:
-                self.write_log(
+            if before is not ConnectionState.CONNECTED:
+                self.main.write_log(
                     "connected to OBS"
-                    if previous is ConnectionState.CONNECTING
+                    if before is ConnectionState.CONNECTING
                     else "reconnected to OBS"
                 )
             self._set_stale(False)
-            self._poll()
-        elif change.state is not previous:
+            self.request_poll()
+        elif change.state is not before:
             if change.state is ConnectionState.RECONNECTING:
                 reason = f": {change.detail}" if change.detail else ""
-                self.write_log(f"OBS not reachable{reason}; reconnecting", "yellow")
+                self.main.write_log(f"OBS not reachable{reason}; reconnecting", "yellow")
             elif change.state is ConnectionState.FAILED:
-                self.write_log(f"connection failed: {change.detail}", "bold red")
+                self.main.write_log(f"connection failed: {change.detail}", "bold red")
             self._set_stale(True)
-        self._draw_header()
 
     def _set_stale(self, stale: bool) -> None:
-        body = self.body
-        if stale and self.snapshot is not None and self.stale_since is None:
-            self.stale_since = self.clock()
         if not stale:
             self.stale_since = None
-        body.set_class(stale and self.snapshot is not None, "stale")
-        subtitle = f"stale since {self.stale_since:%H:%M:%S}" if self.stale_since else ""
-        for panel in self.main.query(".panel"):
-            panel.border_subtitle = subtitle
+        elif self.snapshot is not None and self.stale_since is None:
+            self.stale_since = self.clock()
+        self.main.mark_stale(self.stale_since)
 
     # -- polling ---------------------------------------------------------------------------------
 
-    def _poll(self, *, after_action: bool = False) -> None:
+    def request_poll(self, *, after_action: bool = False) -> None:
         """Start a poll unless one is running: polls never overlap. A timer tick that finds one
         running is skipped; after an action, one more poll follows so the screen shows it."""
         if not self.live or not self.connected:
@@ -243,111 +202,59 @@ class StreamkitApp(ShowActions, App[None]):
         self._polling = False
         if self._poll_again:
             self._poll_again = False
-            self._poll(after_action=True)
+            self.request_poll(after_action=True)
 
     def apply_poll(self, poll: Poll) -> None:
-        """Show what a poll read; panels whose data did not change are not redrawn."""
-        snapshot = self.snapshot = poll.snapshot
-        self.ndi_index = min(self.ndi_index, max(0, len(snapshot.ndi) - 1))
-        self.audio_index = min(self.audio_index, max(0, len(snapshot.audio) - 1))
-        if poll.health is not None:
-            self.history.append(poll.health.metrics)
-            self.levels = poll.health.levels
-            for event in poll.health.alerts:
-                self._on_alert(event)
-            for action in poll.health.actions:
-                self.write_log(f"auto-action: {action}", "bold magenta")
-                self.notify(action, title="Auto-action")
-        self._draw_header()
-        self._draw_scenes()
-        self._draw_ndi()
-        self._draw_audio()
-        self._draw_segments()
-        self._draw_health()
+        """Show what a poll read (what a Polled message does)."""
+        self.snapshot = poll.snapshot
+        if poll.health is None:
+            return
+        self.history.append(poll.health.metrics)
+        for event in poll.health.alerts:
+            self._on_alert(event)
+        for action in poll.health.actions:
+            self.main.write_log(f"auto-action: {action}", "bold magenta")
+            self.notify(action, title="Auto-action")
+        self.main.show_health(self.history, poll.health.levels)
+
+    def watch_snapshot(self, snapshot: ShowSnapshot | None) -> None:
+        if snapshot is not None:
+            self.main.show_snapshot(snapshot)
 
     def _on_alert(self, event: AlertEvent) -> None:
-        style = render.LEVEL_STYLE[event.level] if event.level else "green"
-        self.write_log(f"{event.level.name}: {event.message}", style)
+        style = LEVEL_STYLE[event.level] if event.level else "green"
+        self.main.write_log(f"{event.level.name}: {event.message}", style)
         if event.level is Level.ALARM:
             self.alarms[event.metric] = event
         else:
             self.alarms.pop(event.metric, None)
-        self._draw_banner()
+        self.main.banner.alarms = tuple(self.alarms.values())
 
     def _tick_meters(self) -> None:
-        levels = self.controller.levels()
-        if levels != self.audio_levels:
-            self.audio_levels = levels
-            self._draw_audio()
+        self.main.audio.levels = self.controller.levels()
 
-    # -- drawing ---------------------------------------------------------------------------------
+    @property
+    def audio_levels(self) -> dict[str, AudioLevel]:
+        return self.main.audio.levels
 
-    def _draw_header(self) -> None:
-        snap = self.snapshot
-        header = render.header_text(
-            self.controller.event_name,
-            self.connection,
-            snap.stream if snap else None,
-            snap.record if snap else None,
-            bool(snap and snap.studio_mode),
-            self.clock(),
-            self.monotonic(),
-            override=self.controller.health.override,
-        )
-        self.header.show(header.markup, lambda _w: header, layout=False)
+    @audio_levels.setter
+    def audio_levels(self, levels: dict[str, AudioLevel]) -> None:
+        self.main.audio.levels = levels
 
-    def _draw_banner(self) -> None:
-        banner = self.banner
-        banner.set_class(bool(self.alarms), "-alarm")
-        lines = [f"⚠ ALARM  {event.message}" for event in self.alarms.values()]
-        banner.update("\n".join(lines))
+    # -- keys and the command palette ------------------------------------------------------------
 
-    def _draw_scenes(self) -> None:
-        snap = self.snapshot
-        if snap is None:
-            return
-        panel = self.scenes
-        panel.border_title = "Scenes — studio mode" if snap.studio_mode else "Scenes"
-        key = (snap.scenes, snap.studio_mode)
-        panel.show(key, lambda _w: render.scenes_text(snap.scenes, snap.studio_mode))
-
-    def _draw_ndi(self) -> None:
-        snap = self.snapshot
-        if snap is None:
-            return
-        slots, index = tuple(snap.ndi), self.ndi_index
-        self.ndi.show((slots, index), lambda _w: render.ndi_text(slots, index))
-
-    def _draw_audio(self) -> None:
-        """Repaint only the rows whose text changed (a meter moved by a whole cell)."""
-        snap = self.snapshot
-        if snap is None:
-            return
-        panel = self.audio
-        width = panel.size.width
-        if width:
-            panel.show(render.audio_lines(snap.audio, self.audio_levels, self.audio_index, width))
-
-    def _draw_segments(self) -> None:
-        segments = self.controller.show.segments
-        current = self.snapshot.segment if self.snapshot else None
-        self.runofshow.show(
-            (current, len(segments)), lambda _w: render.segments_text(segments, current)
-        )
-
-    def _draw_health(self) -> None:
-        history, levels, limits = list(self.history), dict(self.levels), self._thresholds
-        key = (history[-1].t if history else None, len(history), tuple(levels.items()))
-        self.health.show(
-            key, lambda width: render.health_text(history, levels, limits, width), layout=False
-        )
-
-    def write_log(self, text: str, style: str = "") -> None:
-        """A timestamped line in the log panel."""
-        line = Text.assemble((f"{self.clock():%H:%M:%S} ", "dim"), (text, style))
-        self.log_view.write(line)
-
-    # -- command palette -------------------------------------------------------------------------
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(keys, description) of every action, with the config's remapping applied; scene
+        keys left at 1-9 share one row."""
+        scene_keys = [self.keys[f"scene_{n}"] for n in range(1, 10)]
+        grouped = scene_keys == [str(n) for n in range(1, 10)]
+        rows = [("1-9", "Scene 1 to 9 (to preview in studio mode)")] if grouped else []
+        rows += [
+            (key_label(self.keys[a.id]), a.description)
+            for a in ACTIONS
+            if not (grouped and a.id.startswith("scene_"))
+        ]
+        return [*rows, ("ctrl+p", "Command palette (every action by name)")]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         names = self.snapshot.scenes.names if self.snapshot else []
@@ -359,5 +266,9 @@ class StreamkitApp(ShowActions, App[None]):
                     continue
                 title = f"Scene {index + 1}: {names[index]}"
             keys = key_label(self.keys[a.id])
-            yield SystemCommand(title, f"key: {keys}", partial(self.run_action, a.action))
-        yield from super().get_system_commands(screen)
+            yield SystemCommand(
+                title, f"key: {keys}", partial(self.run_action, a.action, self.main)
+            )
+        for command in super().get_system_commands(screen):
+            if command.title not in SHADOWED_COMMANDS:
+                yield command

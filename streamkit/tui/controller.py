@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from streamkit.health.monitor import StreamMonitor
-from streamkit.obs.client import ObsClient, client_for
+from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
 from streamkit.obs.types import StateChange
 from streamkit.show.control import OutputState, ShowControl
@@ -19,9 +18,6 @@ from streamkit.show.settings import ShowSettings
 from streamkit.show.snapshot import ShowSnapshot, fetch_snapshot
 from streamkit.tui.health_feed import HealthFeed, HealthReport, MonitorFeed
 from streamkit.tui.settings import TuiSettings
-
-if TYPE_CHECKING:
-    from streamkit.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +52,6 @@ class ShowController:
         self.ndi = NdiControl(client, self.show.ndi_senders)
         self.runofshow = RunOfShow(client, self.show.segments)
         self.meters = LevelMeters(client)
-
-    @classmethod
-    def from_config(cls, config: Config, **client_options: object) -> ShowController:
-        """A controller for the config's OBS (not connected yet); health and fallback rules
-        come from the config's `health` and `degrade` sections when it has them."""
-        client = client_for(config.obs, **client_options)
-        monitor = StreamMonitor(
-            client, getattr(config, "health", None), getattr(config, "degrade", None)
-        )
-        return cls(
-            client,
-            config.show,
-            event_name=config.event,
-            health=MonitorFeed(monitor),
-            tui=getattr(config, "tui", None),
-        )
 
     # -- connection ------------------------------------------------------------------------------
 

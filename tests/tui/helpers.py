@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from streamkit.tui.app import StreamkitApp
-from streamkit.tui.widgets import LinesPanel, TextPanel
+from streamkit.tui.audio import AudioPanel
 
 
 async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 8.0) -> None:
@@ -22,9 +22,8 @@ async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 
 
 def panel_text(app: StreamkitApp, panel_id: str) -> str:
     panel = app.main.query_one(f"#{panel_id}")
-    if isinstance(panel, LinesPanel):
+    if isinstance(panel, AudioPanel):
         return "\n".join(line.plain for line in panel.lines)
-    assert isinstance(panel, TextPanel)
     return panel.render().plain
 
 

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 from rich.text import Text
 
+from streamkit.commands.tui import controller_for
 from streamkit.config import load_config
 from streamkit.health.settings import HealthSettings
 from streamkit.obs.client import ObsClient
@@ -14,13 +15,13 @@ from streamkit.show.meters import Level as AudioLevel
 from streamkit.show.ndi import NdiControl
 from streamkit.show.runofshow import RunOfShow
 from streamkit.show.snapshot import fetch_snapshot
-from streamkit.tui import render
+from streamkit.tui import audio, health
 from streamkit.tui.app import StreamkitApp
-from streamkit.tui.controller import ShowController
+from streamkit.tui.audio import AudioPanel
 from streamkit.tui.demo import DEMO_SHOW
 from streamkit.tui.keymap import ACTIONS, key_label
+from streamkit.tui.main import MainScreen
 from streamkit.tui.settings import TuiSettings
-from streamkit.tui.widgets import LinesPanel
 from tests.cli import run_cli, write_config
 from tests.tui.conftest import PASSWORD
 from tests.tui.helpers import header_text, until
@@ -72,41 +73,41 @@ def test_every_action_has_a_unique_id_and_key():
     keys = [k for a in ACTIONS for k in a.key.split(",")]
     assert len(keys) == len(set(keys))
     assert key_label("plus,equals_sign") == "+ ="
-    assert all(hasattr(StreamkitApp, f"action_{a.action.split('(')[0]}") for a in ACTIONS)
+    assert all(hasattr(MainScreen, f"action_{a.action.split('(')[0]}") for a in ACTIONS)
 
 
 def test_history_is_squeezed_keeping_the_worst_value():
     thresholds = dict(HealthSettings().thresholds.items())
     values = [0.0, 9.0, 0.0, 0.0, 1.0, 0.0]
-    assert render.worst_per_cell(values, 3, thresholds["network_drops"]) == [9.0, 0.0, 1.0]
-    assert render.worst_per_cell([5000, 200, 5000, 5000], 2, thresholds["bitrate"]) == [200, 5000]
-    assert render.worst_per_cell([1.0], 3, None) == [None, None, 1.0]
+    assert health.worst_per_cell(values, 3, thresholds["network_drops"]) == [9.0, 0.0, 1.0]
+    assert health.worst_per_cell([5000, 200, 5000, 5000], 2, thresholds["bitrate"]) == [200, 5000]
+    assert health.worst_per_cell([1.0], 3, None) == [None, None, 1.0]
 
 
 def test_meter_cells_and_colours():
-    assert render.meter_cells(None, 30) == (0, 0)
-    assert render.meter_cells(AudioLevel(-60.0, -60.0), 30) == (0, 0)
-    assert render.meter_cells(AudioLevel(-30.0, -6.0), 30) == (15, 27)
-    assert render.meter_cells(AudioLevel(3.0, 3.0), 30) == (30, 30)
-    bar = render.meter_bar(15, 27, 30)
+    assert audio.meter_cells(None, 30) == (0, 0)
+    assert audio.meter_cells(AudioLevel(-60.0, -60.0), 30) == (0, 0)
+    assert audio.meter_cells(AudioLevel(-30.0, -6.0), 30) == (15, 27)
+    assert audio.meter_cells(AudioLevel(3.0, 3.0), 30) == (30, 30)
+    bar = audio.meter_bar(15, 27, 30)
     assert bar.plain == "█" * 15 + "·" * 11 + "│" + "···"
     assert len(bar.spans) <= 5  # one span per colour run, not per cell
 
 
 def test_sparkline_scales_to_the_alarm_level():
     drops = dict(HealthSettings().thresholds.items())["network_drops"]  # alarm at 5 %
-    line = render.sparkline([0.0, 0.5, 5.0], drops)
+    line = health.sparkline([0.0, 0.5, 5.0], drops)
     assert line.plain == "▁▂█"
-    assert render.sparkline([None, None], drops).plain == "··"
+    assert health.sparkline([None, None], drops).plain == "··"
 
 
 async def test_lines_panel_repaints_only_changed_rows(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)):
-        panel = app.main.query_one("#audio", LinesPanel)
-        assert panel.show([Text("a"), Text("b"), Text("c")]) == 3
-        assert panel.show([Text("a"), Text("B"), Text("c")]) == 1
-        assert panel.show([Text("a"), Text("B"), Text("c")]) == 0
+        panel = app.main.query_one("#audio", AudioPanel)
+        assert panel.show_lines([Text("a"), Text("b"), Text("c")]) == 3
+        assert panel.show_lines([Text("a"), Text("B"), Text("c")]) == 1
+        assert panel.show_lines([Text("a"), Text("B"), Text("c")]) == 0
 
 
 async def test_controller_from_config_connects_with_the_secret(sim, tmp_path, monkeypatch):
@@ -117,7 +118,7 @@ async def test_controller_from_config_connects_with_the_secret(sim, tmp_path, mo
         f"obs:\n  host: {sim.host}\n  port: {sim.port}\n  password: env:TUI_TEST_OBS_PASSWORD\n"
         f"show:\n  segments:\n    - title: Intro\n      scene: Speaker\n",
     )
-    app = StreamkitApp(ShowController.from_config(load_config(path)))
+    app = StreamkitApp(controller_for(load_config(path)))
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.snapshot is not None)
         assert "Config Meetup" in header_text(app)

@@ -1,60 +1,133 @@
-"""The main screen's actions: each checks the connection and runs library calls in a worker."""
+"""The main screen: the panels, and what each key does (library calls run in workers)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
 
 from streamkit.errors import StreamkitError
+from streamkit.health.metrics import Metrics
+from streamkit.health.settings import MetricThreshold
 from streamkit.obs.errors import ObsUnreachable
-from streamkit.obs.types import StateChange
 from streamkit.show.runofshow import Applied
 from streamkit.show.snapshot import ShowSnapshot
+from streamkit.tui.audio import AudioPanel
+from streamkit.tui.banner import AlarmBanner
 from streamkit.tui.controller import ShowController
-from streamkit.tui.keymap import ACTIONS, key_label
+from streamkit.tui.header import HeaderBar
+from streamkit.tui.health import HealthPanel
+from streamkit.tui.keymap import ACTIONS
+from streamkit.tui.log import LogPanel
 from streamkit.tui.messages import ActionFinished
+from streamkit.tui.ndi import NdiPanel
+from streamkit.tui.runofshow import RunOfShowPanel
+from streamkit.tui.scenes import ScenesPanel
 from streamkit.tui.screens import ConfirmScreen, KeysScreen, LowerThirdScreen, SenderScreen
 
 if TYPE_CHECKING:
-    from textual.app import App
-
-    _Base = App[None]
-else:
-    _Base = object
+    from streamkit.tui.app import StreamkitApp
 
 NOT_CONNECTED = "OBS is not connected right now"
 
 
-class ShowActions(_Base):
-    """Mixed into the app: what the keys, dialogs and command palette do."""
+class MainScreen(Screen[None]):
+    """Scenes, run of show, NDI, audio, health and log; the keys of ACTIONS act on them."""
 
-    controller: ShowController
-    snapshot: ShowSnapshot | None
-    connection: StateChange
-    keys: dict[str, str]
-    ndi_index: int
-    audio_index: int
+    BINDINGS = [
+        Binding(a.key, a.action, a.footer or a.description, show=bool(a.footer), id=a.id)
+        for a in ACTIONS
+    ]
 
-    if TYPE_CHECKING:  # provided by the app
+    def __init__(
+        self,
+        controller: ShowController,
+        thresholds: dict[str, MetricThreshold],
+        clock: Callable[[], datetime],
+        monotonic: Callable[[], float],
+    ) -> None:
+        super().__init__()
+        self.controller, self.clock = controller, clock
+        self.header = HeaderBar(controller.event_name, clock, monotonic)
+        self.banner = AlarmBanner()
+        self.scenes = ScenesPanel()
+        self.runofshow = RunOfShowPanel(controller.show.segments)
+        self.ndi = NdiPanel()
+        self.audio = AudioPanel()
+        self.health = HealthPanel(thresholds)
+        self.log_panel = LogPanel()
+        self.audio_box = Vertical(self.audio, id="audio-box", classes="panel")
+        self.audio_box.border_title = "Audio"
+        self.body = Horizontal(id="body")
+        # every framed panel, for the stale marking
+        self.panels = (
+            self.scenes,
+            self.runofshow,
+            self.ndi,
+            self.audio_box,
+            self.health,
+            self.log_panel,
+        )
 
-        @property
-        def connected(self) -> bool: ...
-        def write_log(self, text: str, style: str = "") -> None: ...
-        def _poll(self, *, after_action: bool = False) -> None: ...
-        def _draw_ndi(self) -> None: ...
-        def _draw_audio(self) -> None: ...
+    @property
+    def show_app(self) -> StreamkitApp:
+        return cast("StreamkitApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.banner
+        with self.body:
+            with Vertical(id="left", classes="column"):
+                yield self.scenes
+                yield self.runofshow
+            with Vertical(id="middle", classes="column"):
+                yield self.ndi
+                yield self.audio_box
+            with Vertical(id="right", classes="column"):
+                yield self.health
+                yield self.log_panel
+        yield Footer()
+
+    # -- what the app feeds in -------------------------------------------------------------------
+
+    def show_snapshot(self, snap: ShowSnapshot) -> None:
+        """Hand each panel its part; a panel whose part did not change does not repaint."""
+        self.header.stream, self.header.record = snap.stream, snap.record
+        self.header.studio = snap.studio_mode
+        self.scenes.scenes, self.scenes.studio = snap.scenes, snap.studio_mode
+        self.ndi.slots = tuple(snap.ndi)
+        self.audio.inputs = tuple(snap.audio)
+        self.runofshow.current = snap.segment
+
+    def show_health(self, history: Sequence[Metrics], levels: dict[str, Any]) -> None:
+        self.health.history, self.health.levels = tuple(history), dict(levels)
+        self.header.override = self.controller.health.override
+
+    def mark_stale(self, since: datetime | None) -> None:
+        """Frame every panel in the warning colour, subtitled with when the data stopped."""
+        self.body.set_class(since is not None, "stale")
+        subtitle = f"stale since {since:%H:%M:%S}" if since else ""
+        for panel in self.panels:
+            panel.border_subtitle = subtitle
+
+    def write_log(self, text: str, style: str = "") -> None:
+        self.log_panel.line(self.clock(), text, style)
+
+    # -- running library calls -------------------------------------------------------------------
 
     def run_library(
-        self,
-        label: str,
-        call: Callable[[], Any],
-        describe: Callable[[Any], str] | None = None,
+        self, label: str, call: Callable[[], Any], describe: Callable[[Any], str] | None = None
     ) -> None:
         """Run a library call in a worker; during an outage, say at once that it cannot be done."""
-        if not self.connected:
+        if not self.show_app.connected:
             self._cannot(label)
             return
         self._action_worker(label, call, describe)
@@ -84,18 +157,19 @@ class ShowActions(_Base):
         else:
             self.write_log(f"could not {message.label}: {message.error}", "red")
             self.notify(message.error, title=f"Could not {message.label}", severity="error")
-        self._poll(after_action=True)
+        self.show_app.request_poll(after_action=True)
 
     def _cannot(self, label: str) -> None:
-        text = f"cannot {label} now: OBS is not connected ({self.connection.state.value})"
+        state = self.show_app.connection.state.value
+        text = f"cannot {label} now: OBS is not connected ({state})"
         self.write_log(text, "yellow")
         self.notify(text, severity="warning")
 
     # -- actions ---------------------------------------------------------------------------------
 
     def action_scene(self, index: int) -> None:
-        snap = self.snapshot
-        if snap is None or not self.connected:
+        snap = self.show_app.snapshot
+        if snap is None or not self.show_app.connected:
             self._cannot("switch scenes")
             return
         if index >= len(snap.scenes.names):
@@ -111,7 +185,7 @@ class ShowActions(_Base):
         self.run_library("transition to program", self.controller.transition)
 
     def action_toggle_studio(self) -> None:
-        enable = not (self.snapshot and self.snapshot.studio_mode)
+        enable = not self.scenes.studio
         label = f"turn studio mode {'on' if enable else 'off'}"
         self.run_library(label, partial(self.controller.set_studio_mode, enable))
 
@@ -122,23 +196,19 @@ class ShowActions(_Base):
         self.run_library("go back a segment", self.controller.prev_segment, _describe_segment)
 
     def action_next_ndi_slot(self) -> None:
-        if self.snapshot and self.snapshot.ndi:
-            self.ndi_index = (self.ndi_index + 1) % len(self.snapshot.ndi)
-            self._draw_ndi()
+        self.ndi.select_next()
 
     def action_next_audio(self) -> None:
-        if self.snapshot and self.snapshot.audio:
-            self.audio_index = (self.audio_index + 1) % len(self.snapshot.audio)
-            self._draw_audio()
+        self.audio.select_next()
 
     def action_pick_sender(self) -> None:
-        if not self.connected:
+        if not self.show_app.connected:
             self._cannot("change an NDI sender")
             return
-        if not self.snapshot or not self.snapshot.ndi:
+        slot = self.ndi.current
+        if slot is None:
             self.notify("there are no NDI inputs", severity="warning")
             return
-        slot = self.snapshot.ndi[self.ndi_index]
 
         def chosen(sender: str | None) -> None:
             if sender and sender != slot.sender:
@@ -148,7 +218,7 @@ class ShowActions(_Base):
                 )
 
         screen = SenderScreen(slot.name, slot.sender)
-        self.push_screen(screen, chosen)
+        self.app.push_screen(screen, chosen)
         self._load_senders(screen, slot.name)
 
     @work(thread=True, group="senders")
@@ -157,16 +227,16 @@ class ShowActions(_Base):
             found = self.controller.senders(input_name)
         except Exception as exc:
             error = exc.message if isinstance(exc, StreamkitError) else repr(exc)
-            self.call_from_thread(self.notify, error, severity="error")
+            self.app.call_from_thread(self.notify, error, severity="error")
             return
         if screen.is_attached:
-            self.call_from_thread(screen.show_senders, found.senders, found.source)
+            self.app.call_from_thread(screen.show_senders, found.senders, found.source)
 
     def _selected_audio(self) -> Any:
-        if not self.snapshot or not self.snapshot.audio:
+        audio = self.audio.current
+        if audio is None:
             self.notify("there are no audio inputs", severity="warning")
-            return None
-        return self.snapshot.audio[self.audio_index]
+        return audio
 
     def action_toggle_mute(self) -> None:
         audio = self._selected_audio()
@@ -202,8 +272,8 @@ class ShowActions(_Base):
     def _toggle_output(
         self, what: str, start: Callable[[], Any], stop: Callable[[], Any], question: str
     ) -> None:
-        snap = self.snapshot
-        if not self.connected or snap is None:
+        snap = self.show_app.snapshot
+        if not self.show_app.connected or snap is None:
             self._cannot(f"start or stop the {what}")
             return
         output = snap.stream if what == "stream" else snap.record
@@ -217,10 +287,10 @@ class ShowActions(_Base):
             else:
                 self.write_log(f"kept the {what} running")
 
-        self.push_screen(ConfirmScreen(question, "Stop"), answered)
+        self.app.push_screen(ConfirmScreen(question, "Stop"), answered)
 
     def action_edit_lower_third(self) -> None:
-        if not self.connected:
+        if not self.show_app.connected:
             self._cannot("edit the lower third")
             return
         self._open_lower_third()
@@ -242,7 +312,7 @@ class ShowActions(_Base):
                     partial(self.controller.set_lower_third, new_text),
                 )
 
-        self.call_from_thread(self.push_screen, LowerThirdScreen(name, text), edited)
+        self.app.call_from_thread(self.app.push_screen, LowerThirdScreen(name, text), edited)
 
     def action_toggle_auto_actions(self) -> None:
         """Operator override: pause (or resume) the health monitor's auto-actions."""
@@ -251,20 +321,10 @@ class ShowActions(_Base):
         self._action_worker(label, partial(self.controller.set_override, on), "; ".join)
 
     def action_show_keys(self) -> None:
-        self.push_screen(KeysScreen(self.key_rows()))
+        self.app.push_screen(KeysScreen(self.show_app.key_rows()))
 
-    def key_rows(self) -> list[tuple[str, str]]:
-        """(keys, description) of every action, with the config's remapping applied; scene
-        keys left at 1-9 share one row."""
-        scene_keys = [self.keys[f"scene_{n}"] for n in range(1, 10)]
-        grouped = scene_keys == [str(n) for n in range(1, 10)]
-        rows = [("1-9", "Scene 1 to 9 (to preview in studio mode)")] if grouped else []
-        rows += [
-            (key_label(self.keys[a.id]), a.description)
-            for a in ACTIONS
-            if not (grouped and a.id.startswith("scene_"))
-        ]
-        return [*rows, ("ctrl+p", "Command palette (every action by name)")]
+    def action_quit(self) -> None:
+        self.app.exit()
 
 
 def _describe_segment(applied: Applied) -> str:
