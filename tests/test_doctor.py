@@ -24,13 +24,12 @@ from streamkit.doctor.rehearse import (
     Rehearsal,
     _restoring,
     counter_totals,
-    percentile,
     summarize,
 )
 from streamkit.doctor.report import render_text, to_json
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
-from streamkit.health.metrics import Metrics
+from streamkit.health.metrics import Metrics, percentile
 from streamkit.obs.errors import ObsRequestFailed
 
 

@@ -205,3 +205,21 @@ def test_assets_outside_the_folder_or_git_ignored(tmp_path: Path) -> None:
         "'A': settings.file: asset './assets/bg.png' is ignored by git, so it will never be "
         "committed; change .gitignore"
     )
+
+
+def test_duplicate_basic_ini_key_is_reported_by_lint_and_by_profile_import(tmp_path):
+    from streamkit.collection.lint import lint_profile
+    from streamkit.collection.profile import read_profile
+    from streamkit.errors import ConfigError
+
+    folder = tmp_path / "profile"
+    folder.mkdir()
+    (folder / "basic.ini").write_text(
+        "[General]\nName=Meetup\n\n[SimpleOutput]\nVBitrate=6000\nVBitrate=2500\n",
+        encoding="utf-8",
+    )
+    findings = lint_profile(folder)
+    assert [(f.line, f.invalid) for f in findings] == [(6, True)]
+    assert "VBitrate is set twice" in findings[0].message
+    with pytest.raises(ConfigError, match=r"basic\.ini:6: invalid basic\.ini: .*VBitrate"):
+        read_profile(folder)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from streamkit.cli import main
+from streamkit.health.metrics import percentile
 from streamkit.health.report import (
     format_summary,
-    percentile,
     render_svg,
     summarize,
     summary_to_json,

@@ -6,7 +6,6 @@ Exit status of a lint run: 0 clean, 1 problems found, 2 a file is unreadable or 
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 import subprocess
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from streamkit.collection.basicini import BasicIniError, read_basic_ini
 from streamkit.collection.model import Collection
 from streamkit.collection.obsjson_read import parse_obs_json
 from streamkit.collection.variables import references
@@ -359,58 +359,33 @@ def lint_profile(folder: Path) -> list[Finding]:
 def _lint_basic_ini(path: Path) -> list[Finding]:
     if not path.exists():
         return [Finding(path, None, "missing: a profile folder needs basic.ini", invalid=True)]
-    parser = configparser.RawConfigParser(strict=False)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        parser.read_string(text, source=str(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        return _unreadable(path, exc)
-    except configparser.MissingSectionHeaderError as exc:
-        return [
-            Finding(
-                path, exc.lineno, "invalid INI: a [Section] header must come first", invalid=True
-            )
-        ]
-    except configparser.ParsingError as exc:
-        return [
-            Finding(path, n, "invalid INI line: expected key=value or [Section]", invalid=True)
-            for n, _ in exc.errors
-        ]
+        ini = read_basic_ini(path)
+    except BasicIniError as exc:
+        return [Finding(path, exc.line, f"invalid INI: {exc.reason}", invalid=True)]
+    except ConfigError as exc:  # unreadable, or not UTF-8
+        return [Finding(path, None, exc.message.removeprefix(f"{path}: "), invalid=True)]
     findings = []
-    lines = text.splitlines()
-    for section in parser.sections():
-        for key, value in parser.items(section):
-            line = _ini_line(lines, section, key)
-            if INI_PATH_KEY.search(key) and ABSOLUTE.match(value):
-                findings.append(
-                    Finding(
-                        path,
-                        line,
-                        f"[{section}] {key}: absolute path {value!r} will not exist on "
-                        "another machine; leave it out to use OBS's default",
-                    )
+    for (section, key), value in ini.values.items():
+        line = ini.lines.get((section, key))
+        if INI_PATH_KEY.search(key) and ABSOLUTE.match(value):
+            findings.append(
+                Finding(
+                    path,
+                    line,
+                    f"[{section}] {key}: absolute path {value!r} will not exist on "
+                    "another machine; leave it out to use OBS's default",
                 )
-            if is_secret_key(key) and value.strip():
-                findings.append(
-                    Finding(
-                        path,
-                        line,
-                        f"[{section}] {key}: a password or key is committed here; leave it empty",
-                    )
+            )
+        if is_secret_key(key) and value.strip():
+            findings.append(
+                Finding(
+                    path,
+                    line,
+                    f"[{section}] {key}: a password or key is committed here; leave it empty",
                 )
+            )
     return findings
-
-
-def _ini_line(lines: list[str], section: str, key: str) -> int | None:
-    in_section = False
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_section = stripped == f"[{section}]"
-        elif in_section and stripped.split("=", 1)[0].strip() == key:
-            return number
-    return None
 
 
 def _lint_profile_json(path: Path) -> list[Finding]:

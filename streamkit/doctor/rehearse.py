@@ -7,7 +7,6 @@ configured service's bandwidth test) and always put back afterwards, even when i
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -15,7 +14,14 @@ from typing import Any
 
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
-from streamkit.health.metrics import Metrics, Sample, counter, interval_metrics
+from streamkit.health.metrics import (
+    Metrics,
+    Sample,
+    counter,
+    counter_delta,
+    interval_metrics,
+    percentile,
+)
 from streamkit.obs.client import ObsClient
 from streamkit.obs.types import Request
 from streamkit.show.control import ShowControl
@@ -215,7 +221,7 @@ def counter_totals(streams: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     shows: a burst of drops can exceed the frames counted in the same second.
     """
     totals = dict.fromkeys(COUNTERS, 0)
-    last = dict.fromkeys(COUNTERS, 0)
+    last: dict[str, int | None] = dict.fromkeys(COUNTERS)
     for stream in streams:
         if not stream.get("outputActive"):
             continue
@@ -223,10 +229,9 @@ def counter_totals(streams: Iterable[Mapping[str, Any]]) -> dict[str, int]:
             value = counter(stream, key)
             if value is None:
                 continue
-            if value < last[key]:
-                totals[key] += last[key]
+            totals[key] += counter_delta(last[key], value, reset=last[key] is None) or 0
             last[key] = value
-    return {key: totals[key] + last[key] for key in COUNTERS}
+    return totals
 
 
 def summarize(
@@ -267,11 +272,3 @@ def summarize(
         reconnects=reconnects,
         obs_counters={k: counters.get(k) for k in COUNTERS},
     )
-
-
-def percentile(ordered: list[float], pct: float) -> float | None:
-    """The nearest-rank percentile of sorted values (None when empty)."""
-    if not ordered:
-        return None
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]

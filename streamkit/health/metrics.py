@@ -93,6 +93,14 @@ def counter(data: Mapping[str, Any] | None, key: str) -> int | None:
     return None if value is None or value < 0 else int(value)
 
 
+def percentile(values: Iterable[float], pct: float) -> float | None:
+    """The nearest-rank percentile: the ceil(pct/100 * n)-th smallest value (None when empty)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[max(1, math.ceil(pct / 100 * len(ordered))) - 1]
+
+
 def counter_delta(previous: int | None, current: int | None, reset: bool = False) -> int | None:
     """How much a counter grew; after a reset (or when it went down) the new value itself."""
     if current is None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from streamkit.health.metrics import percentile
 from streamkit.health.sessionlog import LogRecord, SessionRecords, SkippedLine, iso_utc
 
 WORST_WINDOW_S = 60.0
@@ -123,13 +124,6 @@ def worst_window(samples: list[LogRecord], seconds: float = WORST_WINDOW_S) -> W
         if best is None or pct > best.drop_pct:
             best = WorstMinute(t - seconds, t, pct, dropped, total)
     return best
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile: the ceil(pct/100 * n)-th smallest value."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 def bitrate_stats(samples: list[LogRecord]) -> BitrateStats | None:
