@@ -193,6 +193,8 @@ def test_reconnects_after_obs_crash_and_events_flow_again(obs_factory, caplog):
     assert obs.password not in caplog.text
 
 
+# an exception escaping any thread (the supervisor, the reader) fails the test
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_unreachable_during_reconnect_does_not_raise_in_threads(obs_factory):
     obs = obs_factory()
     client = ObsClient(obs.host, obs.port, obs.password, backoff_cap=0.5, max_attempts=3)
