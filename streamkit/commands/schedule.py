@@ -7,8 +7,9 @@ import dataclasses
 import json
 import logging
 import signal
+import sys
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from streamkit.config import load_config
@@ -63,7 +64,6 @@ def _add_from(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from datetime import timedelta
 
     from streamkit.aws.schedule.plan import plan
 
@@ -204,13 +204,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     from streamkit.aws.schedule.eventbridge import deploy
 
     config = load_config(args.config)
+    since = _since(args)
+    if since < datetime.now(UTC) - timedelta(minutes=1):
+        raise UsageError(
+            f"--from {args.since} is in the past: schedules for past times never run",
+            hint="deploy adds schedules from now on; leave --from out, or give a later time",
+        )
     group, wanted = _cloud(args, config)
-    changes = deploy(group, wanted, config.calendar.name)
+    changes = deploy(group, wanted, config.calendar.name, keep_before=since)
     for change in changes:
         print(change.describe())
     print(
         f"{group.name}: {len(wanted)} schedule(s) in sync"
         + (f" after {len(changes)} change(s)" if changes else ", nothing to change")
+        + (f"; schedules before {since:%Y-%m-%d %H:%M} UTC left as they are" if args.since else "")
     )
     return 0
 
@@ -220,7 +227,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     group, wanted = _cloud(args, config)
-    changes = diff(wanted, group.schedules())
+    changes = diff(wanted, group.schedules(), keep_before=_since(args))
     for change in changes:
         print(change.describe())
     if not changes:
@@ -239,8 +246,10 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
             "allowed to call workspaces:StartWorkspaces/StopWorkspaces",
             hint="deploy infra/ and copy the scheduler role's ARN into streamkit.yaml",
         )
-    now = _since(args)
-    actions = plan(config.calendar.to_calendar(), now, now + config.schedule.horizon)
+    now = max(_since(args), datetime.now(UTC))  # never a schedule in the past
+    calendar = config.calendar.to_calendar()
+    _warn_past_events(calendar, datetime.now(UTC))
+    actions = plan(calendar, now, now + config.schedule.horizon)
     workspace_id = _manager(config).require().workspace_id
     hold = bridge.hold_autostop and config.workspace.running_mode == "AUTO_STOP"
     wanted = desired(
@@ -252,6 +261,15 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
         restore_minutes=config.workspace.auto_stop_timeout_minutes if hold else None,
     )
     return _group(config), wanted
+
+
+def _warn_past_events(calendar: Any, now: datetime) -> None:
+    for past in calendar.past_events(now):
+        print(
+            f"warning: skipped {past.event.id}: it was on {past.wall:%Y-%m-%d %H:%M} "
+            f"{past.event.tz.key} (a past or mistyped date? nothing is scheduled for it)",
+            file=sys.stderr,
+        )
 
 
 def _group(config: Any) -> Any:

@@ -53,10 +53,10 @@ def schedule(aws_env, path: Path, *args: str) -> subprocess.CompletedProcess:
 MONTHLY = {
     "id": "monthly",
     "title": "Monthly meetup",
-    "start": "2026-12-01 18:30",
+    "start": "2030-01-01 18:30",
     "rrule": "FREQ=MONTHLY;BYDAY=2TH",
 }
-FROM = ("--from", "2026-12-01T00:00Z")
+FROM = ("--from", "2030-01-01T00:00Z")
 
 
 def test_deploy_diff_list_round_trip(moto, aws_env, tmp_path, workspace_id):
@@ -64,8 +64,8 @@ def test_deploy_diff_list_round_trip(moto, aws_env, tmp_path, workspace_id):
     diff = schedule(aws_env, path, "diff", *FROM)
     assert diff.returncode == 1, diff.stderr
     assert [line.split()[:3] for line in diff.stdout.splitlines()[:2]] == [
-        ["create", "monthly-20261210-hold", "at(2026-12-10T17:43:00)"],
-        ["create", "monthly-20261210-start", "at(2026-12-10T17:45:00)"],
+        ["create", "monthly-20300110-hold", "at(2030-01-10T17:43:00)"],
+        ["create", "monthly-20300110-start", "at(2030-01-10T17:45:00)"],
     ]
 
     deployed = schedule(aws_env, path, "deploy", *FROM)
@@ -76,7 +76,7 @@ def test_deploy_diff_list_round_trip(moto, aws_env, tmp_path, workspace_id):
     assert schedule(aws_env, path, "diff", *FROM).returncode == 0
 
     got = moto.client("scheduler").get_schedule(
-        Name="monthly-20261210-stop", GroupName="streamkit-milano"
+        Name="monthly-20300110-stop", GroupName="streamkit-milano"
     )
     assert json.loads(got["Target"]["Input"]) == {
         "StopWorkspaceRequests": [{"WorkspaceId": workspace_id}]
@@ -89,11 +89,11 @@ def test_deploy_diff_list_round_trip(moto, aws_env, tmp_path, workspace_id):
     assert {s["action_after_completion"] for s in data["deployed"]} == {"DELETE"}
     assert sorted(s["name"] for s in data["deployed"]) == [
         f"monthly-{day}-{step}"
-        for day in ("20261210", "20270114")
+        for day in ("20300110", "20300214")
         for step in ("hold", "restore", "start", "stop")
     ]
 
-    moved = dict(MONTHLY, start="2026-12-01 19:00")
+    moved = dict(MONTHLY, start="2030-01-01 19:00")
     path = config(tmp_path, workspace_id, [moved])
     updated = schedule(aws_env, path, "deploy", *FROM)
     assert updated.stdout.count("update ") == 8, updated.stdout
@@ -101,6 +101,52 @@ def test_deploy_diff_list_round_trip(moto, aws_env, tmp_path, workspace_id):
     emptied = schedule(aws_env, path, "deploy", *FROM)
     assert emptied.stdout.count("delete ") == 8, emptied.stdout
     assert "none (create them" in schedule(aws_env, path, "list").stdout
+
+
+def test_deploy_from_a_later_time_keeps_what_is_coming_before_it(
+    moto, aws_env, tmp_path, workspace_id
+):
+    soon = datetime.now(UTC) + timedelta(days=3)
+    later = soon + timedelta(days=20)
+    events = [
+        {"id": "soon", "start": f"{soon:%Y-%m-%d %H:%M}", "timezone": "UTC"},
+        {"id": "later", "start": f"{later:%Y-%m-%d %H:%M}", "timezone": "UTC"},
+    ]
+    path = config(tmp_path, workspace_id, events)
+    first = schedule(aws_env, path, "deploy")
+    assert first.returncode == 0, first.stderr
+    assert "8 schedule(s) in sync after 8 change(s)" in first.stdout
+    after_soon = f"{soon + timedelta(days=1):%Y-%m-%dT%H:%MZ}"
+    again = schedule(aws_env, path, "deploy", "--from", after_soon)
+    assert again.returncode == 0, again.stderr
+    assert "delete" not in again.stdout, again.stdout
+    names = {
+        s["Name"]
+        for s in moto.client("scheduler").list_schedules(GroupName="streamkit-milano")["Schedules"]
+    }
+    assert {"soon-start", "soon-stop", "later-start", "later-stop"} <= names
+    assert schedule(aws_env, path, "diff", "--from", after_soon).returncode == 0
+
+
+def test_deploy_says_which_events_are_past_and_refuses_a_past_from(
+    moto, aws_env, tmp_path, workspace_id
+):
+    future = datetime.now(UTC) + timedelta(days=3)
+    events = [
+        {"id": "last-year", "start": "2025-12-10 18:30"},
+        {"id": "typo", "start": f"{datetime.now(UTC).year - 1}-12-11 18:30"},
+        {"id": "next", "start": f"{future:%Y-%m-%d %H:%M}", "timezone": "UTC"},
+    ]
+    path = config(tmp_path, workspace_id, events)
+    deployed = schedule(aws_env, path, "deploy")
+    assert deployed.returncode == 0, deployed.stderr
+    assert "warning: skipped last-year: it was on 2025-12-10 18:30 Europe/Rome" in deployed.stderr
+    assert "warning: skipped typo:" in deployed.stderr
+    assert "next-start" in deployed.stdout
+    past = schedule(aws_env, path, "deploy", "--from", "2026-01-01T00:00Z")
+    assert past.returncode == 2, past.stdout
+    assert "--from 2026-01-01T00:00Z is in the past" in past.stderr
+    assert "Traceback" not in past.stderr
 
 
 def test_run_once_starts_a_workspace_whose_event_is_warming_up(

@@ -182,6 +182,17 @@ class Calendar:
     name: str
     events: tuple[Event, ...] = ()
 
+    def past_events(self, now: datetime) -> list[Occurrence]:
+        """One-off events that ended before `now` (nothing will be scheduled for them)."""
+        past = []
+        for event in self.events:
+            if event.recurring:
+                continue
+            occurrence = Occurrence(event, localize(event.start, event.tz), event.start)
+            if occurrence.end <= now:
+                past.append(occurrence)
+        return past
+
     def occurrences(self, since: datetime, until: datetime) -> list[Occurrence]:
         """Occurrences whose WorkSpace time (warm-up to cool-down) overlaps [since, until)."""
         found = []

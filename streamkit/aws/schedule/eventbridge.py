@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from streamkit.aws.errors import aws_call
-from streamkit.aws.schedule.calendar import is_ambiguous
+from streamkit.aws.schedule.calendar import is_ambiguous, localize, zone
 from streamkit.aws.schedule.plan import Action
 from streamkit.aws.workspace.settings import MAX_AUTOSTOP_MINUTES
 
@@ -255,9 +255,33 @@ _COMPARED = (
 )
 
 
-def diff(wanted: Iterable[CloudSchedule], deployed: Iterable[CloudSchedule]) -> list[Change]:
-    """What deploy would do: creates and updates in time order, then deletes by name."""
+def scheduled_at(schedule: CloudSchedule) -> datetime | None:
+    """When a deployed one-time schedule fires (its `at()` in its zone); None otherwise."""
+    if schedule.at is not None:
+        return schedule.at
+    text = schedule.expression
+    if not (text.startswith("at(") and text.endswith(")")):
+        return None
+    try:
+        local = datetime.fromisoformat(text[3:-1])
+        return localize(local, zone(schedule.timezone))
+    except ValueError:
+        return None
+
+
+def diff(
+    wanted: Iterable[CloudSchedule],
+    deployed: Iterable[CloudSchedule],
+    keep_before: datetime | None = None,
+) -> list[Change]:
+    """What deploy would do: creates and updates in time order, then deletes by name.
+
+    A deployed schedule due before `keep_before` (deploy --from) is out of sight, and kept.
+    """
     have = {s.name: s for s in deployed}
+    if keep_before is not None:
+        kept = {n for n, s in have.items() if (at := scheduled_at(s)) and at < keep_before}
+        have = {n: s for n, s in have.items() if n not in kept}
     changes: list[Change] = []
     names = set()
     for schedule in wanted:
@@ -336,9 +360,15 @@ def _schedule_of(change: Change) -> CloudSchedule:
     return change.schedule
 
 
-def deploy(group: ScheduleGroup, wanted: list[CloudSchedule], calendar_name: str) -> list[Change]:
-    """Make the group hold exactly `wanted`; returns the changes made (empty: in sync)."""
+def deploy(
+    group: ScheduleGroup,
+    wanted: list[CloudSchedule],
+    calendar_name: str,
+    keep_before: datetime | None = None,
+) -> list[Change]:
+    """Make the group hold exactly `wanted` (what is due before `keep_before` aside);
+    returns the changes made (empty: in sync)."""
     group.ensure(calendar_name)
-    changes = diff(wanted, group.schedules())
+    changes = diff(wanted, group.schedules(), keep_before)
     group.apply(changes)
     return changes
