@@ -9,11 +9,12 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from streamkit.config import Config, load_config
+from streamkit.commands import load_config
 from streamkit.errors import UsageError
 
 if TYPE_CHECKING:
     from streamkit.chat.settings import ChatSettings
+    from streamkit.config import Config
     from streamkit.health.sessionlog import SessionLog
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from streamkit.config import load_config
+from streamkit.commands import load_config
 from streamkit.errors import ConfigError, UsageError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from streamkit.config import load_config
+from streamkit.commands import load_config
 
 COLUMNS = (  # metric, label, format
     ("network_drops", "drops %", "{:.2f}"),

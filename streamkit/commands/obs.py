@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from streamkit.config import load_config
+from streamkit.commands import load_config
 from streamkit.errors import UsageError
 
 

@@ -12,7 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from streamkit.config import load_config
+from streamkit.commands import load_config
 from streamkit.errors import ConfigError, UsageError
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from streamkit.config import Config, load_config
+from streamkit.commands import load_config
 from streamkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from streamkit.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 import threading
@@ -82,6 +81,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     password = resolve_password(args)
     scenario = load_scenario(args.scenario) if args.scenario else Scenario()
     try:
+        import asyncio
+
         asyncio.run(_serve(args.host, args.port, password, scenario, build_state, fault_actions))
     except KeyboardInterrupt:
         print("simulator stopped", file=sys.stderr)
@@ -131,6 +132,8 @@ async def _serve(host, port, password, scenario, build_state, fault_actions) -> 
     )
     _read_commands(sim)
     try:
+        import asyncio
+
         await asyncio.Event().wait()
     finally:
         await sim.stop()

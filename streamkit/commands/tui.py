@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from streamkit.config import Config, load_config
+from streamkit.commands import load_config
 
 if TYPE_CHECKING:
+    from streamkit.config import Config
     from streamkit.tui.controller import ShowController
 
 

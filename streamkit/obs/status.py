@@ -8,7 +8,7 @@ from typing import Any
 from streamkit.obs.client import ObsClient
 from streamkit.obs.types import Request
 
-_REQUESTS = (
+STATUS_REQUESTS = (
     "GetVersion",
     "GetSceneCollectionList",
     "GetProfileList",
@@ -47,15 +47,15 @@ class ObsStatus:
 
 def fetch_status(client: ObsClient) -> ObsStatus:
     """Ask OBS for versions, collection, profile, scenes, outputs and stats in one batch."""
-    results = client.batch([Request(name) for name in _REQUESTS])
+    results = client.batch([Request(name) for name in STATUS_REQUESTS])
     by_type = {r.request_type: r for r in results}
-    for name in _REQUESTS:
+    for name in STATUS_REQUESTS:
         result = by_type.get(name)
         if result is None:
             raise client_error(name)
         if not result.ok and name != "GetCurrentPreviewScene":
             raise result.error()
-    data = {name: by_type[name].data for name in _REQUESTS}
+    data = {name: by_type[name].data for name in STATUS_REQUESTS}
     version, stream, record = data["GetVersion"], data["GetStreamStatus"], data["GetRecordStatus"]
     studio = bool(data["GetStudioModeEnabled"].get("studioModeEnabled"))
     preview = data["GetCurrentPreviewScene"] if by_type["GetCurrentPreviewScene"].ok else {}
