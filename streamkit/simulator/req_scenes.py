@@ -291,21 +291,29 @@ def set_current_scene_transition(ctx: Context, p: Params) -> None:
     transition = coll.transition(name)
     if transition is None:
         raise RequestError(NOT_FOUND, "No scene transition was found by that name.")
-    if coll.current_transition != name:
-        coll.current_transition = name
-        ctx.emit(
-            "CurrentSceneTransitionChanged",
-            {"transitionName": name, "transitionUuid": transition.uuid},
-        )
+
+    def apply() -> None:  # on OBS's UI thread, a moment after the answer
+        if coll.current_transition != name:
+            coll.current_transition = name
+            ctx.emit(
+                "CurrentSceneTransitionChanged",
+                {"transitionName": name, "transitionUuid": transition.uuid},
+            )
+
+    ctx.later(APPLY_DELAY, apply)
 
 
 @request("SetCurrentSceneTransitionDuration")
 def set_current_scene_transition_duration(ctx: Context, p: Params) -> None:
     duration = p.integer("transitionDuration", 50, 20000)
     coll = ctx.state.collection
-    if coll.transition_duration_ms != duration:
-        coll.transition_duration_ms = duration
-        ctx.emit("CurrentSceneTransitionDurationChanged", {"transitionDuration": duration})
+
+    def apply() -> None:  # on OBS's UI thread, a moment after the answer
+        if coll.transition_duration_ms != duration:
+            coll.transition_duration_ms = duration
+            ctx.emit("CurrentSceneTransitionDurationChanged", {"transitionDuration": duration})
+
+    ctx.later(APPLY_DELAY, apply)
 
 
 @request("GetCurrentSceneTransitionCursor")
