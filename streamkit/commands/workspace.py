@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from streamkit.aws.errors import AwsError
-from streamkit.config import load_config
+from streamkit.commands import load_config
 from streamkit.errors import UsageError
 
 
@@ -323,6 +323,11 @@ def format_status(status: Any) -> str:
     if status.hold:
         until = status.hold.until.isoformat() if status.hold.until else "?"
         note = " - EXPIRED: run `streamkit workspace release`" if status.hold_expired else ""
+        if status.hold_leftover:
+            note = (
+                f" - LEFT OVER: AutoStop is already back to {status.hold.restore_minutes} min; "
+                "run `streamkit workspace release` to remove the tags"
+            )
         rows.append(
             ("hold", f"until {until}, then back to {status.hold.restore_minutes} min" + note)
         )

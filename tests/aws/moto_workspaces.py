@@ -9,7 +9,7 @@ Call install() in the moto server process before the server starts.
 Tests steer the fake through POST /moto-api/streamkit/workspaces with a JSON body holding
 `region` and any of: `timings` ({"pending"|"starting"|"stopping"|"rebooting": seconds}),
 `gpu_quota` (int or null), `directory_users` ({directory_id: [user, ...]}), `fail_next`
-({action: {"ErrorCode": ..., "ErrorMessage": ...}}), or `workspace_id` with
+({action: {"ErrorCode": ..., "ErrorMessage": ...}}; DeleteTags raises it as an error), or `workspace_id` with
 `connection_state` and/or `state`. GET on the same path returns the control state.
 """
 
@@ -300,6 +300,13 @@ def delete_tags(self, resource_id, tag_keys):
     ws = self.workspaces.get(resource_id)
     if ws is None:
         raise ResourceNotFoundException(f"The resource {resource_id} could not be found.")
+    injected = _take_failure(self, "DeleteTags")
+    if injected:
+        from moto.core.exceptions import JsonRESTError
+
+        error = JsonRESTError(injected["ErrorCode"], injected["ErrorMessage"])
+        error.code = 400
+        raise error
     ws.tags = [t for t in ws.tags if t["Key"] not in tag_keys]
 
 

@@ -118,3 +118,32 @@ def test_cli_hold_status_and_stop_releases(moto, config_file, cli):
 
     bad = cli(config, "hold", "--until", "tomorrow evening")
     assert bad.returncode == 2 and "expected an ISO time" in bad.stderr
+
+
+def test_release_whose_tag_removal_fails_reports_the_leftover_tags(moto, manager):
+    from streamkit.aws.workspace.status import fetch_status
+
+    hold(manager, NOW + timedelta(hours=3))
+    moto.control(fail_next={"DeleteTags": {"ErrorCode": "InternalFailure", "ErrorMessage": "x"}})
+    with pytest.raises(AwsActionFailed) as failed:
+        release(manager)
+    assert "AutoStop timeout is back to 120 min" in failed.value.message
+    assert f"the tags {RESTORE_TAG} and {UNTIL_TAG} are left over" in failed.value.message
+    assert "workspace release" in failed.value.hint
+    assert _timeout(manager) == 120
+    status = fetch_status(manager)
+    assert status.hold is not None and status.hold_leftover
+    assert release(manager) == 120  # run again: the tags go
+    assert fetch_status(manager).hold is None
+
+
+def test_cli_status_shows_a_leftover_hold(moto, config_file, cli):
+    config = config_file(directory_id=moto.directory())
+    assert cli(config, "provision").returncode == 0
+    until = (datetime.now(UTC) + timedelta(hours=2, minutes=30)).replace(microsecond=0)
+    assert cli(config, "hold", "--until", until.isoformat()).returncode == 0
+    moto.control(fail_next={"DeleteTags": {"ErrorCode": "InternalFailure", "ErrorMessage": "x"}})
+    released = cli(config, "release")
+    assert released.returncode == 6 and "left over" in released.stderr
+    status = cli(config, "status")
+    assert "LEFT OVER: AutoStop is already back to 60 min" in status.stdout, status.stdout

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from streamkit.aws.errors import AwsActionFailed, aws_call
+from streamkit.aws.errors import AwsActionFailed, AwsError, aws_call
 from streamkit.aws.workspace.api import WorkspaceInfo, WorkspaceManager
 from streamkit.aws.workspace.settings import MAX_AUTOSTOP_MINUTES
 from streamkit.errors import UsageError
@@ -111,11 +111,24 @@ def release(manager: WorkspaceManager, minutes: int | None = None) -> int | None
     if info.running_mode == "AUTO_STOP":
         manager.modify_properties(info.workspace_id, RunningModeAutoStopTimeoutInMinutes=target)
     if held:
-        with aws_call("DeleteTags"):
-            manager.client.delete_tags(
-                ResourceId=info.workspace_id, TagKeys=[RESTORE_TAG, UNTIL_TAG]
-            )
+        try:
+            with aws_call("DeleteTags"):
+                manager.client.delete_tags(
+                    ResourceId=info.workspace_id, TagKeys=[RESTORE_TAG, UNTIL_TAG]
+                )
+        except AwsError as exc:  # no hidden half state: say what is left, and how to clear it
+            raise AwsActionFailed(
+                f"the AutoStop timeout is back to {target} min, but the tags {RESTORE_TAG} and "
+                f"{UNTIL_TAG} are left over on {info.workspace_id} ({exc.message})",
+                hint="`streamkit workspace status` shows them; run `streamkit workspace "
+                "release` again to remove them",
+            ) from None
     return target
+
+
+def is_leftover(hold: Hold, info: WorkspaceInfo) -> bool:
+    """The hold's tags outlived its release: the timeout is already the one to restore."""
+    return info.running_mode != "AUTO_STOP" or info.auto_stop_minutes == hold.restore_minutes
 
 
 def _tag(manager: WorkspaceManager, workspace_id: str, tags: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from streamkit.aws.workspace.api import Connection, WorkspaceInfo, WorkspaceManager
 from streamkit.aws.workspace.bundles import bundle_by_id
-from streamkit.aws.workspace.hold import Hold, current_hold
+from streamkit.aws.workspace.hold import Hold, current_hold, is_leftover
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class WorkspaceStatus:
     connection: Connection
     hold: Hold | None
     hold_expired: bool
+    hold_leftover: bool = False
     pending_stops: list[Any] = field(default_factory=list)  # schedule.plan.PendingStop
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +49,7 @@ def fetch_status(
         connection=manager.connection(info.workspace_id),
         hold=held,
         hold_expired=expired,
+        hold_leftover=bool(held and is_leftover(held, info)),
         pending_stops=all_pending_stops(
             jobstore or Path("/nonexistent"),
             policy or RetryPolicy(),
