@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
-from dateutil import rrule as _rrule
+if TYPE_CHECKING:  # both are imported where a rule is expanded: loading a config stays light
+    from apscheduler.triggers.cron import CronTrigger
 
 DEFAULT_WARMUP = timedelta(minutes=45)  # GPU WorkSpaces cold-boot: no hibernation
 DEFAULT_COOLDOWN = timedelta(minutes=15)
@@ -63,7 +64,9 @@ def parse_rrule(text: str) -> str:
         if "," in parts.get(key, ""):
             raise ValueError(f"a series has at most one event a day ({key} must be one value)")
     try:
-        _rrule.rrulestr(body, dtstart=datetime(2000, 1, 1))
+        from dateutil.rrule import rrulestr
+
+        rrulestr(body, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError) as exc:
         raise ValueError(f"invalid RRULE: {exc}") from None
     return body
@@ -104,7 +107,9 @@ class Event:
 
     def _all_wall_times(self, first: datetime, last: datetime) -> Iterator[datetime]:
         if self.rrule:
-            rule = _rrule.rrulestr(self.rrule, dtstart=self.start)
+            from dateutil.rrule import rrulestr
+
+            rule = rrulestr(self.rrule, dtstart=self.start)
             yield from rule.between(max(first, self.start), last, inc=True)
         elif self.cron:
             yield from cron_rule(self.cron, self.start).between(
@@ -251,6 +256,8 @@ def cron_rule(expr: str, dtstart: datetime) -> CronSeries:
     month and day of week may not both be restricted (cron would take either, APScheduler
     both, and a calendar rarely means either).
     """
+    from apscheduler.triggers.cron import CronTrigger
+
     fields = expr.split()
     if len(fields) != 5:
         raise ValueError(f"cron needs 5 fields (minute hour day month weekday), got {len(fields)}")
