@@ -65,6 +65,7 @@ class QuestionQueue:
         self.prefixes = tuple(prefixes)
         self.limit = limit
         self._items: dict[str, Question] = {}
+        self.version = 0  # counts changes: a list drawn from the queue redraws when it moves
 
     def __len__(self) -> int:
         return len(self._items)
@@ -100,6 +101,7 @@ class QuestionQueue:
         return self._add(Question(message, text, now, "operator"))
 
     def _add(self, question: Question) -> Question:
+        self.version += 1
         self._items[question.id] = question
         while len(self._items) > self.limit:  # forget the oldest that is not on screen
             oldest = next(
@@ -118,6 +120,7 @@ class QuestionQueue:
         replaced = self._answer_current(now, keep=question_id)
         shown = replace(question, state=QuestionState.ON_SCREEN, shown_at=now)
         self._items[question_id] = shown
+        self.version += 1
         return shown, replaced
 
     def clear(self, now: float) -> Question | None:
@@ -129,6 +132,7 @@ class QuestionQueue:
         question = self._items[question_id]
         done = replace(question, state=QuestionState.ANSWERED, answered_at=now)
         self._items[question_id] = done
+        self.version += 1
         return done
 
     def _answer_current(self, now: float, keep: str = "") -> Question | None:
@@ -147,6 +151,7 @@ class QuestionQueue:
         ]
         for question in removed:
             del self._items[question.id]
+        self.version += bool(removed)
         return removed
 
     def deleted_on_screen(self, deletion: ChatDeletion) -> Question | None:

@@ -32,8 +32,9 @@ from streamkit.obs.types import ConnectionState, StateChange
 from streamkit.show.control import ShowControl
 from streamkit.show.question import QuestionDisplay
 
-DRAIN_INTERVAL_S = 0.25  # the inbox is emptied and the lists redrawn at most 4 times a second
+DRAIN_INTERVAL_S = 1 / 3  # the inbox is emptied and the lists redrawn at most 3 times a second
 CHAT_LINES = 200  # messages kept for the chat list
+QUESTIONS_EVERY_S = 1.0  # questions arriving redraw their list at most once a second
 ROLE_BADGES = {
     "broadcaster": ("B", "bold white on red"),
     "moderator": ("M", "bold black on green"),
@@ -351,6 +352,7 @@ class AudiencePanel(Vertical):
         self.questions = QuestionList(self.queue)
         self._inbox: deque[ChatMessage | ChatDeletion | StateChange] = deque()
         self._busy = threading.Lock()  # one OBS call at a time
+        self._drawn_version, self._drawn_at = -1, 0.0
         if source is not None:
             source.on_message(self._inbox.append)  # deque.append is thread-safe
             source.on_deletion(self._inbox.append)
@@ -376,7 +378,7 @@ class AudiencePanel(Vertical):
 
     def drain(self) -> int:
         """Take everything the chat reported since the last tick; redraw once. Returns how many."""
-        taken, asked = 0, len(self.queue)
+        taken = 0
         while self._inbox:
             item = self._inbox.popleft()
             taken += 1
@@ -384,12 +386,13 @@ class AudiencePanel(Vertical):
                 self._take_message(item)
             elif isinstance(item, ChatDeletion):
                 self._take_deletion(item)
-                asked = -1
             elif self.source is not None:
                 self.chat.border_subtitle = chat_state_text(item, self.source.channel)
         if taken:
             self.chat.refresh()
-        if len(self.queue) != asked:
+        now = time.monotonic()  # new questions show within a second (operator actions at once)
+        if self.queue.version != self._drawn_version and now - self._drawn_at >= QUESTIONS_EVERY_S:
+            self._drawn_version, self._drawn_at = self.queue.version, now
             self.questions.refresh()
         return taken
 

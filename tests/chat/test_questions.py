@@ -78,3 +78,19 @@ def test_the_queue_forgets_the_oldest_beyond_its_limit_but_not_the_one_on_screen
     for n in range(1, 6):
         queue.offer(said(f"Q: {n}"), float(n))
     assert [q.text for q in queue.items] == ["0", "4", "5"]
+
+
+def test_every_change_moves_the_version():
+    queue = QuestionQueue(limit=1)
+    versions = [queue.version]
+    first = queue.offer(said("Q: a"), 1.0)
+    versions.append(queue.version)
+    queue.offer(said("Q: b"), 2.0)  # the same length, other content
+    versions.append(queue.version)
+    queue.show(queue.items[0].id, 3.0)
+    versions.append(queue.version)
+    queue.clear(4.0)
+    versions.append(queue.version)
+    queue.remove(ChatDeletion("c"))
+    versions.append(queue.version)
+    assert versions == sorted(set(versions)) and len(queue) == 0 and first is not None
