@@ -20,6 +20,7 @@ from streamkit.obs.errors import ObsError
 from streamkit.obs.types import BatchResult, Request
 
 DEFAULT_SCENE = "Scene"  # what OBS puts in a new collection
+STEP_TIME = 0.25  # s a step of an apply batch may take, beyond the client's timeout
 PREFLIGHT = [
     Request("GetVersion"),
     Request("GetInputKindList", {"unversioned": False}),
@@ -119,6 +120,7 @@ class Importer:
         self._current: str | None = None
         self._exists = False
         self._streaming = False
+        self._obs_version = ""
 
     def plan(self) -> tuple[Plan, ImportReport]:
         """Preflight and plan, changing nothing. A collection that does not exist yet is
@@ -129,6 +131,7 @@ class Importer:
         for answer in answers:
             if not answer.ok:
                 raise answer.error()
+        self._obs_version = str(answers[0].data.get("obsVersion", ""))
         self._kinds, unavailable = preflight(self.desired, answers[1].data.get("inputKinds", []))
         report = ImportReport(Plan(self.desired.name), unavailable=unavailable)
         if unavailable and not self.skip_unavailable:
@@ -258,6 +261,8 @@ class Importer:
 
     def apply(self, plan: Plan) -> int:
         """Run both phases; item ids created in the first fill the second. Returns steps run."""
+        if inserts_below_current(self._obs_version):
+            plan.first = scenes_created_last_first(plan.first)
         first = self._batch(plan.first, plan, done=0)
         ids = dict(plan.known_ids)
         for step, result in zip(plan.first, first, strict=True):
@@ -276,7 +281,8 @@ class Importer:
             results = self.client.batch(
                 [s.request for s in steps],
                 halt_on_failure=True,
-                timeout=self.client.timeout + 0.05 * len(steps),
+                # OBS creates inputs one by one (an image source loads its texture first)
+                timeout=self.client.timeout + STEP_TIME * len(steps),
             )
         except ObsError as exc:  # lost or timed out: OBS may have run part of the batch
             raise ImportIncomplete(
@@ -313,6 +319,21 @@ class Importer:
             "scenes": [s.name for s in self.desired.scenes],
             "complete": False,
         }
+
+
+def inserts_below_current(obs_version: str) -> bool:
+    """OBS 32 puts a new scene right below the current one in its list; OBS 29 at the end."""
+    major = obs_version.split(".")[0]
+    return major.isdigit() and int(major) >= 32
+
+
+def scenes_created_last_first(steps: list[Step]) -> list[Step]:
+    """The plan's leading CreateScene steps in reverse: where each new scene goes right below
+    the current one, the new scenes then read in the file's order."""
+    count = next(
+        (i for i, s in enumerate(steps) if s.request.request_type != "CreateScene"), len(steps)
+    )
+    return [*reversed(steps[:count]), *steps[count:]]
 
 
 def _lingering(removed: list[tuple[str, dict]], live: Collection) -> list[str]:

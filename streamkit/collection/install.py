@@ -18,9 +18,10 @@ from streamkit.collection.model import Collection
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
+from streamkit.obs.landed import switch_collection
 
 log = logging.getLogger(__name__)
-TEMPORARY = "streamkit-install"  # a collection created only to make OBS re-read its list
+TEMPORARY = "streamkit-install"  # a collection to step onto when OBS has no other
 
 
 def obs_config_dir(explicit: Path | None = None) -> Path:
@@ -78,13 +79,16 @@ def install_collection(
     target = _file_of(scenes_dir, name) or scenes_dir / f"{_safe(name)}.json"
     temporary: str | None = None
     try:
-        if previous == name:
+        if name not in listed:
+            # OBS 32 switches only to collections it listed at start or created itself: create
+            # it (OBS makes its file), then leave it and write the file
+            switch_collection(client, "CreateSceneCollection", name)
+        if previous == name or name not in listed:
             # OBS saves the current collection when it switches away: leave it, then write
-            temporary = _switch_away(client, [c for c in listed if c != name])
+            temporary = _switch_away(client, previous, [c for c in listed if c != name])
+        target = _file_of(scenes_dir, name) or target
         write_obs_json(collection, target)
-        if name not in listed and temporary is None:
-            temporary = _switch_away(client, [])  # creating a collection re-reads the list
-        client.request("SetCurrentSceneCollection", {"sceneCollectionName": name})
+        switch_collection(client, "SetCurrentSceneCollection", name)
     except ObsError as exc:
         _back_to(client, previous)
         raise ObsError(
@@ -101,13 +105,15 @@ def install_collection(
     return InstallReport(target, name not in listed)
 
 
-def _switch_away(client: ObsClient, others: list[str]) -> str | None:
-    """Make another collection current; the name of a temporary one created for it."""
+def _switch_away(client: ObsClient, previous: str | None, others: list[str]) -> str | None:
+    """Make another collection current (the previous one if it can); the name of a temporary
+    one created when there is no other."""
     if others:
-        client.request("SetCurrentSceneCollection", {"sceneCollectionName": others[0]})
+        back = previous if previous in others else others[0]
+        switch_collection(client, "SetCurrentSceneCollection", back)
         return None
     temporary = f"{TEMPORARY}-{uuid.uuid4().hex[:8]}"
-    client.request("CreateSceneCollection", {"sceneCollectionName": temporary})
+    switch_collection(client, "CreateSceneCollection", temporary)
     return temporary
 
 

@@ -56,3 +56,16 @@ def switch_profile(client: ObsClient, request_type: str, name: str) -> None:
         lambda event: event.get("profileName") == name,
         subscription=Subs.CONFIG,
     )
+
+
+def switch_collection(client: ObsClient, request_type: str, name: str) -> None:
+    """CreateSceneCollection or SetCurrentSceneCollection, returning once OBS runs collection
+    `name` (it has then saved the one it left)."""
+    request_until_event(
+        client,
+        request_type,
+        {"sceneCollectionName": name},
+        "CurrentSceneCollectionChanged",
+        lambda event: event.get("sceneCollectionName") == name,
+        subscription=Subs.CONFIG,
+    )

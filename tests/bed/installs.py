@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ DEFAULT_OBS32_ROOT = Path("/var/cache/streamkit/obs32")
 # Written by tests/bed/build-obs32-chroot once the chroot is complete.
 CHROOT_MARKER = ".streamkit-obs"
 BUILD_HINT = "build it with `make obs32` (root, apt)"
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 class TestBedUnavailable(RuntimeError):
@@ -71,13 +73,17 @@ class ObsInstall:
 
     def command(self, home: Path, argv: list[str]) -> list[str]:
         """`argv` run in `home`: directly, or in the chroot inside a private mount namespace
-        (its bind mounts vanish with the last process, however the run ends)."""
+        (its bind mounts vanish with the last process, however the run ends). The chroot sees
+        the host's /tmp (HOME and pytest's tmp_path live there) and this checkout."""
         if self.root is None:
             return argv
-        root = str(self.root)
+        root, inside = shlex.quote(str(self.root)), shlex.quote(f"{self.root}{CHECKOUT}")
         mounts = " && ".join(
             [f"mount --rbind /{d} {root}/{d}" for d in ("proc", "dev", "sys")]
-            + [f"mount --bind /tmp {root}/tmp", 'exec "$@"']
+            + [f"mount --bind /tmp {root}/tmp"]
+            # the checkout at its own path, read-only: collections name assets in it
+            + [f"mkdir -p {inside}", f"mount -o bind,ro {shlex.quote(str(CHECKOUT))} {inside}"]
+            + ['exec "$@"']
         )
         return [
             "unshare",
@@ -89,7 +95,7 @@ class ObsInstall:
             mounts,
             "sh",
             "chroot",
-            root,
+            str(self.root),
             "env",
             f"--chdir={home}",
             *argv,
