@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = cmds.add_parser("provision", help="create the WorkSpace from the config (idempotent)")
     p.add_argument("--no-wait", action="store_true", help="return once creation is requested")
+    p.add_argument(
+        "--accept-bundle",
+        metavar="BUNDLE_ID",
+        help="accept the user's existing WorkSpace although this bundle is not a GPU one",
+    )
     p.set_defaults(handler=cmd_provision)
 
     p = cmds.add_parser("status", help="state, bundle, mode, IP, connection, hold")
@@ -107,8 +112,15 @@ def cmd_provision(args: argparse.Namespace) -> int:
     from streamkit.aws.workspace.provision import provision
 
     manager = _manager(args)
-    result = provision(manager, wait=not args.no_wait, on_progress=_progress_printer())
+    result = provision(
+        manager,
+        wait=not args.no_wait,
+        on_progress=_progress_printer(),
+        accept_bundle=args.accept_bundle,
+    )
     info = result.workspace
+    if result.warning:
+        print(f"warning: {result.warning} (accepted with --accept-bundle)", file=sys.stderr)
     if result.created:
         print(
             f"created {info.workspace_id} ({result.bundle.name if result.bundle else ''}): "

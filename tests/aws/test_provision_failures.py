@@ -36,7 +36,7 @@ def test_missing_user(moto, config_file, cli):
     moto.control(directory_users={directory: ["bob"]})
     result = cli(config_file(directory_id=directory), "provision")
     assert result.returncode == 6
-    assert f"user 'alice' does not exist in directory {directory}" in result.stderr
+    assert f"user 'alice' was not found in directory {directory}" in result.stderr
 
 
 def test_bundle_not_offered_in_region(moto, tmp_path, cli):
@@ -92,3 +92,54 @@ def test_create_failure_reported_with_unknown_code(moto, config_file, cli):
     result = cli(config_file(directory_id=moto.directory()), "provision")
     assert result.returncode == 6
     assert "CreateWorkspaces failed: SomethingNew: Unexpected." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "said", "not_said"),
+    [
+        (
+            "ResourceNotFound.User",
+            "The user was not found in the directory.",
+            "user 'alice' was not found in directory",
+            "not registered",
+        ),
+        (
+            "ResourceExists.WorkSpace",
+            "A WorkSpace already exists for the user in the directory.",
+            "a WorkSpace already exists for user 'alice' in directory",
+            "does not exist",
+        ),
+        (
+            "ResourceNotFound.Directory",
+            "The directory was not found for the user.",
+            "is not registered with WorkSpaces",
+            "user 'alice'",
+        ),
+    ],
+)
+def test_creation_failures_are_explained_by_their_code(
+    moto, config_file, cli, code, message, said, not_said
+):
+    moto.control(fail_next={"CreateWorkspaces": {"ErrorCode": code, "ErrorMessage": message}})
+    result = cli(config_file(directory_id=moto.directory()), "provision")
+    assert result.returncode == 6
+    assert said in result.stderr and not_said not in result.stderr, result.stderr
+
+
+def test_an_existing_non_gpu_workspace_is_refused_unless_accepted(moto, config_file, cli):
+    directory = moto.directory()
+    standard = bundle_id("us-east-1", "Standard with Windows Server 2022")
+    created = moto.client("workspaces").create_workspaces(
+        Workspaces=[{"DirectoryId": directory, "UserName": "alice", "BundleId": standard}]
+    )
+    workspace_id = created["PendingRequests"][0]["WorkspaceId"]
+    config = config_file(directory_id=directory)
+    refused = cli(config, "provision")
+    assert refused.returncode == 6, refused.stdout
+    assert f"{workspace_id} already exists for alice but its bundle" in refused.stderr
+    assert "is not a GPU bundle" in refused.stderr
+    assert f"--accept-bundle {standard}" in refused.stderr
+    accepted = cli(config, "provision", "--accept-bundle", standard)
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"{workspace_id} already exists for alice" in accepted.stdout
+    assert "warning: " in accepted.stderr and "not a GPU bundle" in accepted.stderr

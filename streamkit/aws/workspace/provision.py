@@ -16,15 +16,21 @@ class ProvisionResult:
     workspace: WorkspaceInfo
     created: bool
     bundle: Bundle | None = None
+    warning: str = ""
 
 
 def provision(
-    manager: WorkspaceManager, *, wait: bool = True, on_progress: ProgressCallback | None = None
+    manager: WorkspaceManager,
+    *,
+    wait: bool = True,
+    on_progress: ProgressCallback | None = None,
+    accept_bundle: str | None = None,
 ) -> ProvisionResult:
     """The configured WorkSpace, created from the config when none exists yet.
 
     Never creates a second one: an existing WorkSpace for the directory and user, or one
-    tagged for this config, is returned (or reported) instead.
+    tagged for this config, is returned (or reported) instead. An existing one whose bundle
+    is not a GPU bundle is refused unless `accept_bundle` names that bundle's id.
     """
     s = manager.settings
     for field in ("directory_id", "user_name"):
@@ -44,13 +50,43 @@ def provision(
         created = True
     else:
         bundle, workspace_id, created = None, existing.workspace_id, False
+    warning = ""
+    if not created:
+        warning = _check_existing_bundle(manager, existing, accept_bundle)
+        if warning:
+            bundle = None
     if not created and existing.state != "PENDING":
-        return ProvisionResult(existing, created, bundle)  # exists; starting it is `start`
+        return ProvisionResult(existing, created, bundle, warning)  # exists; `start` starts it
     if wait:
         info = manager.wait_for(workspace_id, "AVAILABLE", on_progress=on_progress)
     else:
         info = manager.describe(workspace_id) or WorkspaceInfo(workspace_id, "PENDING")
-    return ProvisionResult(info, created, bundle)
+    return ProvisionResult(info, created, bundle, warning)
+
+
+def _check_existing_bundle(
+    manager: WorkspaceManager, existing: WorkspaceInfo, accept_bundle: str | None
+) -> str:
+    """A warning when the existing WorkSpace is not on a GPU bundle and that was accepted;
+    AwsActionFailed when it was not; "" for a GPU bundle."""
+    from streamkit.aws.workspace.bundles import bundle_by_id
+
+    found = bundle_by_id(manager.client, existing.bundle_id) if existing.bundle_id else None
+    if found is not None and found.is_gpu:
+        return ""
+    what = f"{found.name} ({found.compute_type})" if found else existing.bundle_id or "unknown"
+    problem = (
+        f"{existing.workspace_id} already exists for {existing.user_name} but its bundle "
+        f"{what} is not a GPU bundle: OBS with NDI needs a Graphics bundle"
+    )
+    if accept_bundle and accept_bundle == existing.bundle_id:
+        return problem
+    raise AwsActionFailed(
+        problem,
+        hint=f"use it anyway with `streamkit workspace provision --accept-bundle "
+        f"{existing.bundle_id}`, or migrate it to a GPU bundle (WorkSpaces console > Migrate) "
+        "or remove it and provision again",
+    )
 
 
 def creation_request(settings: Any, bundle_id: str) -> dict[str, Any]:
@@ -102,6 +138,9 @@ def explain_creation_failure(
     s, region = manager.settings, manager.region
     said = f"(AWS: {code}: {message})"
     text = f"{code} {message}".lower()
+    by_code = _by_code(code, s, region, bundle, said)
+    if by_code is not None:
+        return by_code
     if "limitexceeded" in text or "quota" in text or "limit" in text:
         return AwsActionFailed(
             f"the account's quota for {bundle.compute_type} WorkSpaces in {region} is used up; "
@@ -124,6 +163,33 @@ def explain_creation_failure(
             hint="`streamkit workspace bundles` lists the GPU bundles of the region",
         )
     return AwsActionFailed(f"CreateWorkspaces failed: {code}: {message}")
+
+
+def _by_code(
+    code: str, s: Any, region: str, bundle: Bundle, said: str
+) -> AwsActionFailed | None:
+    """The explanation of a documented error code (its message may name other things)."""
+    if code == "ResourceNotFound.User":
+        return AwsActionFailed(
+            f"user {s.user_name!r} was not found in directory {s.directory_id} {said}",
+            hint="create the user in the directory (WorkSpaces console > Users, or your AD), "
+            "or fix workspace.user_name; then run provision again",
+        )
+    if code == "ResourceExists.WorkSpace":
+        return AwsActionFailed(
+            f"a WorkSpace already exists for user {s.user_name!r} in directory "
+            f"{s.directory_id} {said}",
+            hint="`streamkit workspace status` finds it (or set workspace.workspace_id); one "
+            "user has one WorkSpace per directory",
+        )
+    if code in ("ResourceNotFound.Directory", "InvalidResourceState.Directory"):
+        return _directory_error(s.directory_id, region, said)
+    if code == "ResourceNotFound.Bundle":
+        return AwsActionFailed(
+            f"bundle {bundle.name} ({bundle.bundle_id}) is not offered in {region} {said}",
+            hint="`streamkit workspace bundles` lists the GPU bundles of the region",
+        )
+    return None
 
 
 def _directory_error(directory_id: str, region: str, said: str = "") -> AwsActionFailed:
