@@ -51,6 +51,7 @@ class Session:
         self.caps: set[str] = set()
         self._buffer = bytearray()
         self._pending: list[str] = []
+        self._ready: list[IrcLine] = []  # parsed, not yet handed out
 
     @classmethod
     def open(
@@ -128,7 +129,7 @@ class Session:
                     f"chat server {where} did not let us {step} in time",
                     hint="the server may be overloaded; it is tried again, or raise chat.timeout",
                 ) from None
-            for line in arrived:
+            for index, line in enumerate(arrived):
                 if line.command == "001":
                     registered = True
                     self.nick = line.param(0, self.nick)
@@ -137,6 +138,8 @@ class Session:
                     self.caps |= set(line.param(-1).split())
                 elif line.command == "JOIN" and line.nick.lower() == self.nick.lower():
                     joined = True
+                    self._ready = arrived[index + 1 :]  # chat that came with it: the reader's
+                    break
                 elif line.command in _NICK_IN_USE and not registered and anonymous:
                     self.nick = anonymous_nick()
                     self.send(build("NICK", self.nick))
@@ -148,6 +151,9 @@ class Session:
     def lines(self, timeout: float | None) -> list[IrcLine]:
         """The lines that have arrived, waiting up to `timeout` s for at least one; PINGs are
         answered here. Raises TimeoutError when nothing came, ConnectionLost when it ended."""
+        if self._ready:
+            ready, self._ready = self._ready, []
+            return ready
         while not self._pending:
             try:
                 self.sock.settimeout(timeout)

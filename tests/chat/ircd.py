@@ -42,7 +42,7 @@ class IrcServer:
         self.cert: Path | None = None
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 10.0) -> IrcServer:
+    def start(self, timeout: float = 20.0) -> IrcServer:
         binary = shutil.which(NGIRCD) or f"/usr/sbin/{NGIRCD}"
         if not Path(binary).exists():
             raise TestBedUnavailable("ngircd is not installed (run `make system-deps`)")
@@ -124,43 +124,47 @@ Password = {OPERATOR_PASSWORD}
         return conf
 
     def _certificate(self) -> tuple[Path, Path]:
-        """A self-signed certificate for 127.0.0.1 (tests trust it through `self.cert`)."""
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
+        key, self.cert = self_signed(self.folder, self.host)
+        return key, self.cert
 
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "irc.streamkit.test")])
-        now = datetime.datetime.now(datetime.UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(
-                x509.SubjectAlternativeName(
-                    [x509.IPAddress(__import__("ipaddress").ip_address(self.host))]
-                ),
-                critical=False,
-            )
-            .sign(key, hashes.SHA256())
+
+def self_signed(folder: Path, host: str) -> tuple[Path, Path]:
+    """A key and self-signed certificate for `host` (an IP) in `folder`: (key.pem, cert.pem)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "irc.streamkit.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]),
+            critical=False,
         )
-        key_path, cert_path = self.folder / "key.pem", self.folder / "cert.pem"
-        key_path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = folder / "key.pem", folder / "cert.pem"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         )
-        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        key_path.chmod(0o644)  # ngircd reads it after dropping root to nobody
-        self.cert = cert_path
-        return key_path, cert_path
+    )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.chmod(0o644)  # ngircd reads it after dropping root to nobody
+    return key_path, cert_path
 
 
 def _listening(host: str, port: int) -> bool:
