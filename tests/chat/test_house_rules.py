@@ -8,8 +8,8 @@ import sys
 import pytest
 
 import streamkit.chat
-from tests.chat import ircd
 from tests import realobs
+from tests.chat import ircd
 from tests.realobs import REQUIRE_ENV
 
 
