@@ -93,6 +93,7 @@ class ChatClient:
         self._closing = threading.Event()
         self._thread: threading.Thread | None = None
         self._send_lock = threading.Lock()
+        self.failure: ChatError | None = None  # why it gave up (state FAILED), once it has
 
     @classmethod
     def from_settings(cls, settings: ChatSettings, **options: object) -> ChatClient:
@@ -157,10 +158,12 @@ class ChatClient:
     def connect(self) -> ChatClient:
         """Connect and join now (raises ChatError); then keep the connection in the background."""
         self._closing.clear()
+        self.failure = None
         self._set_state(StateChange(ConnectionState.CONNECTING))
         try:
             self._session = self._open()
         except ChatError as exc:
+            self.failure = exc
             self._set_state(StateChange(ConnectionState.FAILED, exc.message))
             raise
         self._set_state(StateChange(ConnectionState.CONNECTED))
@@ -233,6 +236,7 @@ class ChatClient:
             try:
                 session = self._open()
             except (ChatAuthFailed, ChatRefused) as exc:
+                self.failure = exc
                 self._set_state(StateChange(ConnectionState.FAILED, exc.message, attempt))
                 return False
             except ChatUnreachable as exc:

@@ -136,7 +136,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             source.connect()
         else:
             source.start()
-        _follow(source.channel, events, settings, args, log)
+        _follow(source, events, settings, args, log)
     except KeyboardInterrupt:
         pass
     finally:
@@ -146,20 +146,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _follow(channel, events, settings, args, log) -> None:
+def _follow(source, events, settings, args, log) -> None:
     from streamkit.chat.errors import ChatError
     from streamkit.chat.questions import question_text
     from streamkit.obs.types import ConnectionState
 
     if not args.json:
-        print(f"following #{channel} (Ctrl+C stops)", file=sys.stderr)
+        print(f"following #{source.channel} (Ctrl+C stops)", file=sys.stderr)
     seen = 0
     while args.count is None or seen < args.count:
         kind, item = events.get()
         if kind == "state":
             _print_state(item, args.json)
             if item.state is ConnectionState.FAILED:
-                raise ChatError(f"the chat connection failed: {item.detail}")
+                failure = getattr(source, "failure", None)  # with its exit code (auth: 4)
+                raise failure or ChatError(f"the chat connection failed: {item.detail}")
             continue
         if kind == "deletion":
             _emit(args.json, {"type": "deletion", **_fields(item)}, _deletion_text(item))

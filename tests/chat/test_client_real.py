@@ -144,9 +144,11 @@ def test_the_token_logs_in_posts_and_never_shows(irc_factory, caplog):
     ISSUED_SECRETS.append(token)  # the session's DEBUG log is checked for it too
     server = irc_factory(password=f"oauth:{token}")
     caplog.set_level(logging.DEBUG)
+    refused = _client(server, nick="host", token=token + "x")
     with pytest.raises(ChatAuthFailed) as caught:
-        _client(server, nick="host", token=token + "x").connect()
+        refused.connect()
     assert "refused the login" in str(caught.value)
+    assert refused.failure is caught.value and refused.state is ConnectionState.FAILED
     listener = Poster(server, "ada", CHANNEL)
     with _client(server, nick="host", token=token) as client:
         client.connect()
