@@ -131,3 +131,26 @@ def test_only_text_sources_and_known_ones(obs_backend, text_source):
     with pytest.raises(UsageError) as caught:
         QuestionDisplay(control, text_source.replace("Third", "Colour")).clear()
     assert "is not a text source" in str(caught.value)
+
+
+@pytest.mark.real_obs
+def test_the_show_collections_lower_third_on_real_obs(show_obs):
+    """The default chat.source, as tests/fixtures/obs/show-test.json has it: FreeType text with
+    only its text set, so the width comes from OBS's own default font size and the canvas."""
+    with ObsClient(show_obs.host, show_obs.port, show_obs.password) as client:
+        control = ShowControl(client)
+        before = control.get_text("Lower Third")
+        kind = client.request("GetInputSettings", {"inputName": "Lower Third"})["inputKind"]
+        defaults = client.request("GetInputDefaultSettings", {"inputKind": kind})
+        size = defaults["defaultInputSettings"]["font"]["size"]
+        canvas = client.request("GetVideoSettings")["baseWidth"]
+        display = QuestionDisplay(control, "Lower Third", max_lines=4)
+        assert display.width() == chars_per_line({"font": {"size": size}}, canvas)
+        try:
+            shown = display.show("Ada", "How do you keep the stream key out of git?")
+            assert control.get_text("Lower Third") == shown
+            assert all(len(line) <= display.width() for line in shown.split("\n"))
+            display.clear()
+            assert control.get_text("Lower Third") == ""
+        finally:
+            control.set_text("Lower Third", before)
