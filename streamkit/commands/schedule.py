@@ -251,6 +251,8 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
     _warn_past_events(calendar, datetime.now(UTC))
     actions = plan(calendar, now, now + config.schedule.horizon)
     workspace_id = _manager(config).require().workspace_id
+    if bridge.function_arn:
+        return _group(config), _function_schedules(config, calendar, workspace_id, now)
     hold = bridge.hold_autostop and config.workspace.running_mode == "AUTO_STOP"
     wanted = desired(
         actions,
@@ -261,6 +263,35 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
         restore_minutes=config.workspace.auto_stop_timeout_minutes if hold else None,
     )
     return _group(config), wanted
+
+
+def _function_schedules(config: Any, calendar: Any, workspace_id: str, now: datetime) -> list:
+    """Schedules invoking the streamkit function, each with the plan it decides from."""
+    from streamkit.aws.schedule.cloud import CloudSettings, make_payload
+    from streamkit.aws.schedule.eventbridge import function_schedules
+    from streamkit.aws.schedule.plan import plan
+
+    schedule, bridge = config.schedule, config.schedule.eventbridge
+    region = bridge.function_arn.split(":")[3]
+    # the function also needs what is behind it: a stop still pending, a start running late
+    actions = plan(calendar, now - timedelta(days=2), now + schedule.horizon)
+    payload = make_payload(
+        actions,
+        CloudSettings(workspace_id=workspace_id, region=config.workspace.region or region),
+        schedule.retry_policy(),
+        calendar=calendar.name,
+        outside_after=schedule.outside_window_after,
+        sns_topic_arn=schedule.sns_topic_arn,
+    )
+    return function_schedules(
+        actions,
+        payload,
+        bridge.function_arn,
+        bridge.role_arn,
+        now,
+        every_minutes=bridge.reconcile_every_minutes,
+        retry_attempts=bridge.retry_attempts,
+    )
 
 
 def _warn_past_events(calendar: Any, now: datetime) -> None:

@@ -36,30 +36,43 @@ class AwsWorkspace:
         manager: Any,
         obs_live: Callable[[], bool] | None = None,
         after_start: Callable[[], str] | None = None,
+        *,
+        wait: bool = True,
     ) -> None:
         self.manager = manager
         self.obs_live = obs_live
         self.after_start = after_start  # e.g. import the OBS setup once OBS answers
+        self.wait = wait  # the cloud function does not wait: its next look checks the state
 
     def start(self, until: datetime) -> str:
         from streamkit.aws.workspace.hold import hold
 
         info = self.manager.require()
+        auto_stop = not info.running_mode or info.running_mode == "AUTO_STOP"
+        if not self.wait:  # STOPPED accepts the change: hold first, no waiting for a boot
+            held = ""
+            if auto_stop:
+                _, kept, minutes = hold(self.manager, until)
+                held = f"; AutoStop {minutes} min until {until:%Y-%m-%d %H:%M} UTC"
+                held += f" (then back to {kept.restore_minutes})"
+            asked = self.manager.start(info)
+            verb = "start requested" if asked else f"was already {info.state}"
+            return f"{info.workspace_id} {verb}{held}"
         asked = self.manager.start(info)
         self.manager.wait_for(info.workspace_id, "AVAILABLE")
         verb = "started" if asked else f"was already {info.state}"
-        if info.running_mode and info.running_mode != "AUTO_STOP":
+        if not auto_stop:
             done = f"{info.workspace_id} {verb}, now AVAILABLE ({info.running_mode}: no AutoStop)"
         else:
-            _, held, minutes = hold(self.manager, until)
+            _, kept, minutes = hold(self.manager, until)
             done = (
                 f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
-                f"{until:%Y-%m-%d %H:%M} UTC (then back to {held.restore_minutes})"
+                f"{until:%Y-%m-%d %H:%M} UTC (then back to {kept.restore_minutes})"
             )
         return f"{done}; {self.after_start()}" if self.after_start else done
 
     def stop(self) -> str:
-        from streamkit.aws.workspace.hold import release
+        from streamkit.aws.workspace.hold import current_hold, release
         from streamkit.aws.workspace.interlock import check_stop
 
         info = self.manager.require()
@@ -67,7 +80,18 @@ class AwsWorkspace:
             restored = release(self.manager)
             return f"{info.workspace_id} was already {info.state}{_restored(restored)}"
         connection = self.manager.connection(info.workspace_id)
-        for warning in check_stop(info.workspace_id, connection.state, self.obs_live):
+        try:
+            held = current_hold(self.manager, info.workspace_id)
+        except AwsError as exc:  # a damaged tag never blocks the stop
+            log.warning("hold not readable: %s", exc.message)
+            held = None
+        for warning in check_stop(
+            info.workspace_id,
+            connection.state,
+            self.obs_live,
+            held_until=held.until if held else None,
+            now=self.manager.clock(),
+        ):
             log.warning("%s", warning)
         try:
             restored = release(self.manager)

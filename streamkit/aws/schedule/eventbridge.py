@@ -5,9 +5,12 @@ ActionAfterCompletion DELETE, whose universal target calls workspaces:startWorks
 stopWorkspaces; optionally two more call modifyWorkspaceProperties to raise the AutoStop
 timeout before the start and put it back before the stop. One schedule group per calendar
 holds them; `diff` compares it with the calendar and `deploy` creates what is missing,
-updates what changed and deletes the rest. Limits: a refused start comes back inside
-FailedRequests and EventBridge does not retry it, and there is no interlock here: a cloud
-stop happens even while someone is live.
+updates what changed and deletes the rest.
+
+Calling WorkSpaces directly has limits: a refused start comes back inside FailedRequests and
+is never retried, and nothing checks who is connected before a stop. With
+schedule.eventbridge.function_arn the schedules invoke the streamkit function instead
+(`function_schedules`, streamkit.aws.schedule.cloud), which decides like the local runner.
 """
 
 from __future__ import annotations
@@ -221,6 +224,69 @@ def desired(
                 autostop_schedule(action, workspace_id, role_arn, restore_minutes, retry_attempts)
             )
     return sorted((s for s in wanted if s.at is not None and s.at > now), key=_order)
+
+
+RECONCILE = "reconcile"
+MAX_INPUT = 8192  # characters of a schedule target's Input
+
+
+def function_schedules(
+    actions: Iterable[Action],
+    payload: dict[str, Any],
+    function_arn: str,
+    role_arn: str,
+    now: datetime,
+    *,
+    every_minutes: int = 5,
+    retry_attempts: int = 3,
+) -> list[CloudSchedule]:
+    """Schedules that invoke the streamkit function: one at each coming action, and one
+    every few minutes (the reconcile) that retries, catches up and watches.
+
+    Every one carries the whole payload, so that any invocation can decide alone.
+    """
+    from streamkit.errors import ConfigError
+
+    size = len(json.dumps({**payload, "trigger": RECONCILE}, sort_keys=True))
+    if size > MAX_INPUT:
+        raise ConfigError(
+            f"the plan for the function is {size} characters, more than the {MAX_INPUT} a "
+            "schedule can carry",
+            hint="lower schedule.horizon_days",
+        )
+    wanted = []
+    for action in actions:
+        schedule = _schedule(
+            action,
+            name=action.key,
+            at=action.at,
+            target_arn=function_arn,
+            payload={**payload, "trigger": action.key},
+            max_age=action.grace.total_seconds() if action.grace is not None else MAX_EVENT_AGE,
+            what=f"{action.kind} {payload['workspace_id']} through the streamkit function",
+            role_arn=role_arn,
+            retry_attempts=retry_attempts,
+        )
+        if schedule.at is not None and schedule.at > now:
+            wanted.append(schedule)
+    wanted.sort(key=_order)
+    wanted.append(
+        CloudSchedule(
+            name=RECONCILE,
+            expression=f"rate({every_minutes} minute{'s' if every_minutes > 1 else ''})",
+            timezone="UTC",
+            target_arn=function_arn,
+            role_arn=role_arn,
+            input={**payload, "trigger": RECONCILE},
+            retry_policy={
+                "MaximumEventAgeInSeconds": 60 * every_minutes,
+                "MaximumRetryAttempts": 0,
+            },
+            description=f"streamkit: look at {payload['workspace_id']} every {every_minutes} min",
+            action_after_completion="NONE",
+        )
+    )
+    return wanted
 
 
 def _order(schedule: CloudSchedule) -> tuple[datetime, str]:

@@ -6,12 +6,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from streamkit.aws.errors import AwsActionFailed, aws_call
-from streamkit.aws.workspace.settings import WorkspaceSettings
+
+if TYPE_CHECKING:  # the cloud function runs this module without pydantic
+    from streamkit.aws.workspace.settings import WorkspaceSettings
 
 NAME_TAG = "streamkit:workspace"
+#: The console offers AutoStop times of 1 to 48 hours, in whole hours.
+MAX_AUTOSTOP_MINUTES = 48 * 60
 STARTABLE = {"STOPPED"}
 STOPPABLE = {"AVAILABLE", "IMPAIRED", "UNHEALTHY", "ERROR"}
 FAILED = {"ERROR", "TERMINATING", "TERMINATED", "SUSPENDED"}

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from streamkit.aws.errors import AwsActionFailed, AwsError, aws_call
-from streamkit.aws.workspace.api import WorkspaceInfo, WorkspaceManager
-from streamkit.aws.workspace.settings import MAX_AUTOSTOP_MINUTES
+from streamkit.aws.workspace.api import MAX_AUTOSTOP_MINUTES, WorkspaceInfo, WorkspaceManager
 from streamkit.errors import UsageError
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ connection state is still checked, and OBS is usually not reachable from a lapto
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from streamkit.aws.errors import StopRefused
 from streamkit.errors import StreamkitError
@@ -23,13 +24,19 @@ def check_stop(
     obs_live: ObsLiveCheck | None,
     *,
     force: bool = False,
+    held_until: datetime | None = None,
+    now: datetime | None = None,
 ) -> list[str]:
     """Raise StopRefused when stopping now would cut someone off; return warnings otherwise.
 
+    A scheduled stop also passes the hold's end (`held_until`): an operator who ran
+    `workspace hold --until` past the planned stop (an overrunning talk) keeps it up.
     With `force` every reason to refuse becomes a warning instead.
     """
     reasons: list[str] = []
     warnings: list[str] = []
+    if held_until is not None and now is not None and held_until > now:
+        reasons.append(f"it is held until {held_until:%Y-%m-%d %H:%M %Z} (`workspace hold`)")
     if connection_state == "CONNECTED":
         reasons.append("a user is connected to it")
     elif connection_state not in ("DISCONNECTED",):

@@ -7,10 +7,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from streamkit.aws.workspace.api import MAX_AUTOSTOP_MINUTES
 from streamkit.config_base import Section
-
-#: The console offers AutoStop times of 1 to 48 hours, in whole hours.
-MAX_AUTOSTOP_MINUTES = 48 * 60
 
 _BUNDLE_ID = re.compile(r"^wsb-[0-9a-z]{8,63}$")
 _DIRECTORY_ID = re.compile(r"^d-[0-9a-f]{8,63}$")

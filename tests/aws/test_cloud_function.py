@@ -1,0 +1,214 @@
+"""The streamkit function (the cloud runner), called as plain Python against the moto server.
+
+moto cannot invoke a Lambda function without Docker: the handler is called directly, with
+the payload `schedule deploy` writes into the schedules, and a fake clock.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.cloud import CloudSettings, handler, make_payload
+from streamkit.aws.schedule.pending import cloud_pending_stops
+from streamkit.aws.schedule.plan import RetryPolicy, plan
+from streamkit.aws.workspace.hold import RESTORE_TAG, UNTIL_TAG
+from tests.aws.conftest import REGION
+from tests.aws.schedule_support import describe, stopped_workspace
+from tests.aws.test_pending_stop import Inbox
+
+MIN = timedelta(minutes=1)
+MEETUP = Event(
+    id="meetup",
+    tz=zone("Europe/Rome"),
+    start=datetime(2026, 12, 10, 18, 30),
+    duration=timedelta(hours=2),
+)
+POWER_ON = datetime(2026, 12, 10, 16, 45, tzinfo=UTC)
+POWER_OFF = datetime(2026, 12, 10, 19, 45, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def in_moto(aws_env, monkeypatch):
+    """This process's boto3 reaches moto, as the function's would reach AWS."""
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name, value in aws_env.items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def workspace_id(moto, in_moto) -> str:
+    return stopped_workspace(moto)
+
+
+def payload(workspace_id: str, topic: str | None = None, limit: int = 2) -> dict:
+    actions = plan(Calendar("meetup", (MEETUP,)), POWER_ON - timedelta(days=2), POWER_OFF)
+    return make_payload(
+        actions,
+        CloudSettings(workspace_id=workspace_id, region=REGION),
+        RetryPolicy(every=timedelta(minutes=10), limit=limit),
+        calendar="meetup",
+        outside_after=timedelta(hours=1),
+        sns_topic_arn=topic,
+    )
+
+
+def tags(moto, workspace_id) -> dict[str, str]:
+    answer = moto.client("workspaces").describe_tags(ResourceId=workspace_id)
+    return {t["Key"]: t["Value"] for t in answer["TagList"]}
+
+
+def test_the_function_starts_holds_refuses_a_connected_stop_then_stops(moto, workspace_id):
+    inbox = Inbox(moto)
+    event = payload(workspace_id, inbox.topic)
+    clock = FakeClock(POWER_ON - 5 * MIN)
+    assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []
+
+    clock.now = POWER_ON
+    (started,) = handler({**event, "trigger": "meetup-start"}, clock=clock)["ran"]
+    assert started.startswith("start meetup-start: done") and "start requested" in started
+    ws = describe(moto, workspace_id)
+    assert ws["State"] in ("STARTING", "AVAILABLE")
+    assert ws["WorkspaceProperties"]["RunningModeAutoStopTimeoutInMinutes"] == 180
+    assert tags(moto, workspace_id)[RESTORE_TAG] == "60"
+    assert tags(moto, workspace_id)["streamkit:run:meetup-start"].startswith("done 1 ")
+
+    moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
+    for minutes in (0, 10, 20):  # the stop, then two retries: all refused
+        clock.now = POWER_OFF + minutes * MIN
+        (refused,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+        assert "a user is connected" in refused
+    assert refused.startswith("stop meetup-stop: pending")
+    (pending,) = cloud_pending_stops(tags(moto, workspace_id), RetryPolicy(limit=2))
+    assert pending.where == "cloud function" and pending.attempts == 3
+    assert any("stop pending: meetup-stop" in s for s in inbox.subjects())
+
+    moto.control(workspace_id=workspace_id, connection_state="DISCONNECTED")
+    clock.now = POWER_OFF + 25 * MIN
+    assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []  # not yet due
+    clock.now = POWER_OFF + 30 * MIN
+    (stopped,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert stopped.startswith("stop meetup-stop: done")
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
+    assert cloud_pending_stops(tags(moto, workspace_id), RetryPolicy()) == []
+
+
+def test_a_refused_start_is_retried_and_a_late_one_still_runs(moto, workspace_id):
+    event = payload(workspace_id)
+    moto.control(
+        fail_next={"StartWorkspaces": {"ErrorCode": "InvalidResourceState", "ErrorMessage": "busy"}}
+    )
+    clock = FakeClock(POWER_ON + 70 * MIN)  # the talk began 25 min ago: start late
+    (refused,) = handler({**event, "trigger": "meetup-start"}, clock=clock)["ran"]
+    assert refused.startswith("start meetup-start: retry") and "busy" in refused
+    clock.now += 10 * MIN
+    (started,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert started.startswith("start meetup-start: done")
+    assert describe(moto, workspace_id)["State"] in ("STARTING", "AVAILABLE")
+
+
+def test_a_hold_past_the_planned_stop_keeps_an_overrunning_talk_on_air(moto, workspace_id):
+    from streamkit.aws.session import make_client
+    from streamkit.aws.workspace.api import WorkspaceManager
+    from streamkit.aws.workspace.hold import hold
+    from streamkit.aws.workspace.settings import WorkspaceSettings
+
+    event = payload(workspace_id)
+    clock = FakeClock(POWER_ON)
+    handler({**event, "trigger": "meetup-start"}, clock=clock)
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    clock.now = POWER_OFF - 10 * MIN  # the talk overruns: an organizer holds until 21:00 UTC
+    manager = WorkspaceManager(
+        make_client("workspaces", REGION),
+        WorkspaceSettings(region=REGION, workspace_id=workspace_id),
+        clock=clock,
+    )
+    hold(manager, POWER_OFF + 75 * MIN)
+    clock.now = POWER_OFF
+    (refused,) = handler({**event, "trigger": "meetup-stop"}, clock=clock)["ran"]
+    assert "held until" in refused
+    assert describe(moto, workspace_id)["State"] == "AVAILABLE"
+    clock.now = POWER_OFF + 80 * MIN
+    (stopped,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert stopped.startswith("stop meetup-stop: done")
+    assert UNTIL_TAG not in tags(moto, workspace_id)
+
+
+def test_an_unknown_payload_is_refused_with_the_fix(moto, workspace_id):
+    with pytest.raises(ValueError, match="redeploy with `schedule deploy`"):
+        handler({"trigger": "reconcile"})
+
+
+def test_the_function_needs_nothing_the_lambda_runtime_lacks():
+    """Lambda's Python runtime has boto3 only: the handler must import without the rest."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'pydantic', 'yaml', 'apscheduler', 'sqlalchemy',\n"
+        "                                  'obsws_python', 'textual', 'tzlocal'}:\n"
+        "            raise ImportError(name + ' is not on the Lambda runtime')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import streamkit.aws.schedule.cloud as cloud\n"
+        "cloud.build_runner({'workspace_id': 'ws-1', 'region': 'us-east-1', 'actions': [],\n"
+        "    'policy': {'every_s': 600, 'limit': 1, 'max_every_s': 3600},\n"
+        "    'sns_topic_arn': 'arn:aws:sns:us-east-1:123456789012:t'})\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "AWS_DEFAULT_REGION": "us-east-1"},
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_deploy_with_the_function_invokes_it_at_each_action_and_every_few_minutes(
+    moto, workspace_id, aws_env, tmp_path
+):
+    import json
+
+    from tests.aws.test_schedule_cli import config, schedule
+
+    function = "arn:aws:lambda:us-east-1:123456789012:function:streamkit-schedule"
+    soon = datetime.now(UTC) + timedelta(days=3)
+    event = {"id": "soon", "start": f"{soon:%Y-%m-%d %H:%M}", "timezone": "UTC"}
+    path = config(
+        tmp_path,
+        workspace_id,
+        [event],
+        eventbridge={"role_arn": "arn:aws:iam::123456789012:role/invoke", "function_arn": function},
+    )
+    deployed = schedule(aws_env, path, "deploy")
+    assert deployed.returncode == 0, deployed.stderr
+    assert "3 schedule(s) in sync" in deployed.stdout  # start, stop, reconcile
+    client = moto.client("scheduler")
+    reconcile = client.get_schedule(Name="reconcile", GroupName="streamkit-milano")
+    assert reconcile["ScheduleExpression"] == "rate(5 minutes)"
+    assert reconcile["Target"]["Arn"] == function
+    sent = json.loads(reconcile["Target"]["Input"])
+    assert sent["workspace_id"] == workspace_id and sent["trigger"] == "reconcile"
+    assert [a["key"] for a in sent["actions"]] == ["soon-start", "soon-stop"]
+    start = client.get_schedule(Name="soon-start", GroupName="streamkit-milano")
+    assert json.loads(start["Target"]["Input"])["trigger"] == "soon-start"
+    again = schedule(aws_env, path, "diff")
+    assert again.returncode == 0, again.stdout
