@@ -33,7 +33,7 @@ from streamkit.tui.messages import ConnectionChanged, Polled, PollFailed
 METER_INTERVAL_S = 0.1  # meters are redrawn at most 10 times a second
 CONNECT_BACKOFF_CAP_S = 5.0
 # Textual's own palette entries that streamkit's actions already offer.
-SHADOWED_COMMANDS = {"Quit the application", "Keys", "Show keys and help panel"}
+SHADOWED_COMMANDS = {"Quit", "Keys"}
 
 
 class StreamkitApp(App[None]):

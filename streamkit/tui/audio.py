@@ -149,9 +149,10 @@ class AudioPanel(Widget):
             y for y, (old, line) in enumerate(zip(self._lines, new, strict=True)) if old != line
         ]
         self._lines = new
-        for y in changed:
-            self._strips = {key: strip for key, strip in self._strips.items() if key[0] != y}
-            self.refresh(Region(0, y, self.size.width, 1))
+        if changed:  # one refresh for all the rows: the screen is composited once per change
+            rows = set(changed)
+            self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in rows}
+            self.refresh(*(Region(0, y, self.size.width, 1) for y in changed))
         return len(changed)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

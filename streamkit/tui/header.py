@@ -18,9 +18,12 @@ def timecode(value: str) -> str:
     return value.split(".", 1)[0] if value else "00:00:00"
 
 
-def connection_text(change: StateChange, now_monotonic: float) -> Text:
+def connection_text(change: StateChange, now_monotonic: float, have_data: bool = True) -> Text:
+    """The connection; CONNECTED only once OBS's state has been read (until then, READING)."""
     state = change.state
     if state is ConnectionState.CONNECTED:
+        if not have_data:
+            return Text("● READING OBS…", style="yellow")
         return Text("● CONNECTED", style="bold green")
     if state is ConnectionState.RECONNECTING:
         if change.retry_at is not None:
@@ -41,18 +44,18 @@ def header_text(
     now: datetime,
     now_monotonic: float,
     override: bool = False,
+    have_data: bool = True,
 ) -> Text:
-    parts = [Text(event or "streamkit", style="bold"), connection_text(change, now_monotonic)]
-    if stream is not None and stream.active:
-        label = " RECONNECTING " if stream.reconnecting else " LIVE "
-        parts.append(Text.assemble((label, "bold white on red"), " " + timecode(stream.timecode)))
+    """The header line. While OBS is not connected, what it was doing is not known any more:
+    the outputs read `?` rather than a LIVE that may have ended."""
+    parts = [
+        Text(event or "streamkit", style="bold"),
+        connection_text(change, now_monotonic, have_data),
+    ]
+    if change.state is not ConnectionState.CONNECTED and have_data:
+        parts += _unknown_outputs(stream, record)
     else:
-        parts.append(Text("OFFLINE", style="dim"))
-    if record is not None and record.active:
-        rec = "REC ❚❚" if record.paused else "● REC"
-        parts.append(Text(f"{rec} {timecode(record.timecode)}", style="bold red"))
-    else:
-        parts.append(Text("REC off", style="dim"))
+        parts += _outputs(stream, record)
     if studio:
         parts.append(Text("STUDIO", style="bold cyan"))
     if override:  # the operator paused the fallback rules: say so for as long as it lasts
@@ -76,6 +79,7 @@ class HeaderBar(Widget):
     record: reactive[OutputState | None] = reactive(None)
     studio: reactive[bool] = reactive(False)
     override: reactive[bool] = reactive(False)
+    have_data: reactive[bool] = reactive(False)
 
     def __init__(
         self, event: str, clock: Callable[[], datetime], monotonic: Callable[[], float]
@@ -93,4 +97,30 @@ class HeaderBar(Widget):
             self.clock(),
             self.monotonic(),
             override=self.override,
+            have_data=self.have_data,
         )
+
+
+def _outputs(stream: OutputState | None, record: OutputState | None) -> list[Text]:
+    parts = []
+    if stream is not None and stream.active:
+        label = " RECONNECTING " if stream.reconnecting else " LIVE "
+        parts.append(Text.assemble((label, "bold white on red"), " " + timecode(stream.timecode)))
+    else:
+        parts.append(Text("OFFLINE", style="dim"))
+    if record is not None and record.active:
+        rec = "REC ❚❚" if record.paused else "● REC"
+        parts.append(Text(f"{rec} {timecode(record.timecode)}", style="bold red"))
+    else:
+        parts.append(Text("REC off", style="dim"))
+    return parts
+
+
+def _unknown_outputs(stream: OutputState | None, record: OutputState | None) -> list[Text]:
+    """OBS cannot be asked: say what was last seen, not what may have changed since."""
+    was_live = stream is not None and stream.active
+    was_recording = record is not None and record.active
+    return [
+        Text(f"STREAM ? (was {'LIVE' if was_live else 'offline'})", style="bold yellow"),
+        Text(f"REC ? (was {'on' if was_recording else 'off'})", style="yellow"),
+    ]

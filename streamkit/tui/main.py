@@ -101,6 +101,7 @@ class MainScreen(Screen[None]):
     def show_snapshot(self, snap: ShowSnapshot) -> None:
         """Hand each panel its part; a panel whose part did not change does not repaint."""
         self.header.stream, self.header.record = snap.stream, snap.record
+        self.header.have_data = True
         self.header.studio = snap.studio_mode
         self.scenes.scenes, self.scenes.studio = snap.scenes, snap.studio_mode
         self.ndi.slots = tuple(snap.ndi)

@@ -133,3 +133,40 @@ def test_cli_offers_tui_and_demo(tmp_path):
     assert missing.returncode == 2
     assert "nope.yaml" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+async def test_command_palette_lists_each_action_once(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        titles = [command.title for command in app.get_system_commands(app.main)]
+    assert len(titles) == len(set(titles)), sorted(titles)
+    assert "Quit" in titles and "List the keys" in titles and "Keys" not in titles
+
+
+def test_header_says_connected_only_once_obs_has_been_read():
+    from datetime import datetime
+
+    from streamkit.obs.types import ConnectionState, StateChange
+    from streamkit.tui.header import header_text as draw
+
+    connected = StateChange(ConnectionState.CONNECTED)
+    now = datetime(2026, 5, 14, 19, 30)
+    before = draw("Meetup", connected, None, None, False, now, 0.0, have_data=False).plain
+    assert "CONNECTED" not in before and "READING OBS" in before
+    after = draw("Meetup", connected, None, None, False, now, 0.0, have_data=True).plain
+    assert "● CONNECTED" in after
+
+
+def test_header_does_not_claim_live_while_obs_cannot_be_asked():
+    from datetime import datetime
+
+    from streamkit.obs.types import ConnectionState, StateChange
+    from streamkit.show.control import OutputState
+    from streamkit.tui.header import header_text as draw
+
+    live = OutputState(True, False, "00:42:17.250")
+    away = StateChange(ConnectionState.RECONNECTING, "connection closed")
+    now = datetime(2026, 5, 14, 19, 30)
+    text = draw("Meetup", away, live, live, False, now, 0.0, have_data=True).plain
+    assert " LIVE " not in text and "00:42:17" not in text
+    assert "STREAM ? (was LIVE)" in text and "REC ? (was on)" in text
