@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shlex
+import time
 from typing import Any
+
+from streamkit.simulator.req_outputs import CONNECT_TIMEOUT, stream_target
 
 HELP = """\
 commands:
@@ -59,7 +62,7 @@ def run_command(sim: Any, line: str) -> str:
         return "\n".join(sim.call(lambda: list(sim.state.ndi_senders))) or "(none)"
     if command == "stream" and args in (["start"], ["stop"]):
         if args == ["start"]:
-            return "streaming" if sim.start_stream() else "already streaming"
+            return _start_stream(sim) if sim.start_stream() else "already streaming"
         return "stream stopped" if sim.stop_stream() else "not streaming"
     if command == "crash" and len(args) <= 1:
         down_for = _number(args[0], "SECONDS") if args else None
@@ -69,3 +72,15 @@ def run_command(sim: Any, line: str) -> str:
         sim.recover()
         return "back up"
     raise ValueError(f"unknown command or arguments: {line.strip()!r} (try `help`)")
+
+
+def _start_stream(sim: Any) -> str:
+    """Wait for the simulated connect to the profile's server to end, and say how it went."""
+    deadline = time.monotonic() + CONNECT_TIMEOUT + 1.0
+    while sim.stream_phase() == "connecting" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if sim.stream_phase() == "live":
+        return "streaming"
+    if sim.call(lambda: stream_target(sim.state)) is None:
+        return "stream not started: no server configured in the profile"
+    return "stream not started: the server did not answer"

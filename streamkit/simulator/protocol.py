@@ -32,6 +32,7 @@ CLOSE_NOT_IDENTIFIED = 4007
 CLOSE_ALREADY_IDENTIFIED = 4008
 CLOSE_AUTHENTICATION_FAILED = 4009
 CLOSE_UNSUPPORTED_RPC_VERSION = 4010
+CLOSE_UNSUPPORTED_FEATURE = 4012
 
 
 def auth_response(password: str, salt: str, challenge: str) -> str:
@@ -273,9 +274,19 @@ class Session:
             raise ProtocolClose(
                 CLOSE_INVALID_DATA_FIELD_VALUE, "Your `executionType` has an invalid value."
             )
+        variables = data.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            raise ProtocolClose(CLOSE_INVALID_DATA_FIELD_TYPE, "Your `variables` is not an object.")
+        if variables is not None and execution_type == 2:
+            raise ProtocolClose(
+                CLOSE_UNSUPPORTED_FEATURE, "Variables are not supported in Parallel mode."
+            )
+        variables = dict(variables or {})
         results = []
         for item in requests:
-            result = self._run(item if isinstance(item, dict) else {}, execution_type)
+            item = _with_input_variables(item if isinstance(item, dict) else {}, variables)
+            result = self._run(item, execution_type)
+            _store_output_variables(item, result.get("responseData"), variables)
             sleep = result.pop("_sleep")
             results.append(result)
             if sleep:
@@ -283,3 +294,33 @@ class Session:
             if halt and execution_type != 2 and not result["requestStatus"]["result"]:
                 break
         self.send(REQUEST_BATCH_RESPONSE, {"requestId": data["requestId"], "results": results})
+
+
+def _with_input_variables(item: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
+    """The request with `inputVariables` ({field: variable}) filled into its requestData."""
+    wanted = item.get("inputVariables")
+    data = item.get("requestData")
+    if not variables or not isinstance(wanted, dict) or not wanted:
+        return item
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return item
+    data = dict(data)
+    for key, name in wanted.items():
+        if isinstance(name, str) and name in variables:
+            data[key] = variables[name]
+    return {**item, "requestData": data} if data else item
+
+
+def _store_output_variables(
+    item: dict[str, Any], response: dict[str, Any] | None, variables: dict[str, Any]
+) -> None:
+    """Copy response fields into the batch's variables, as `outputVariables` ({variable: field})
+    asks."""
+    wanted = item.get("outputVariables")
+    if not isinstance(wanted, dict) or not response:
+        return
+    for name, key in wanted.items():
+        if isinstance(key, str) and key in response:
+            variables[name] = response[key]

@@ -17,7 +17,7 @@ from streamkit.simulator.registry import (
     request,
 )
 
-SUPPORTED_IMAGE_FORMATS = ["bmp", "png"]
+SUPPORTED_IMAGE_FORMATS = ["bmp", "jpeg", "jpg", "png"]  # those the simulator can draw
 HOTKEYS = [
     "OBSBasic.StartStreaming",
     "OBSBasic.StopStreaming",

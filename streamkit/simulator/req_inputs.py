@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any
 
 from streamkit.simulator.kinds import INPUT_KINDS, MONITOR_TYPES
@@ -32,9 +33,14 @@ def _ref(source: Input) -> dict[str, Any]:
     return {"inputName": source.name, "inputUuid": source.uuid}
 
 
+def f32(value: float) -> float:
+    """`value` as OBS keeps it: a 32-bit float (0.3 reads back as 0.30000001192092896)."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
 def volume_db(mul: float) -> float:
-    """OBS's dB for a volume multiplier (silence reported as -100 dB)."""
-    return 20.0 * math.log10(mul) if mul > 0 else -100.0
+    """OBS's dB for a volume multiplier, in 32-bit floats (silence reported as -100 dB)."""
+    return f32(20.0 * f32(math.log10(mul))) if mul > 0 else -100.0  # 20.0f * log10f(mul)
 
 
 @request("GetInputList")
@@ -251,10 +257,10 @@ def set_input_volume(ctx: Context, p: Params) -> None:
         mul = p.number("inputVolumeMul", 0, 20)
     elif has_db:
         db = p.number("inputVolumeDb", -100, 26)
-        mul = 0.0 if db <= -100 else 10 ** (db / 20.0)
+        mul = 10 ** (db / 20.0)  # -100 dB is 1e-5, not silence
     else:
         raise RequestError(MISSING_FIELD, "You must specify one volume field.")
-    source.volume_mul = float(mul)
+    source.volume_mul = f32(mul)
     ctx.emit(
         "InputVolumeChanged",
         {
@@ -273,7 +279,7 @@ def get_input_audio_balance(ctx: Context, p: Params) -> dict[str, Any]:
 @request("SetInputAudioBalance")
 def set_input_audio_balance(ctx: Context, p: Params) -> None:
     source = find_audio_input(ctx, p)
-    source.balance = float(p.number("inputAudioBalance", 0.0, 1.0))
+    source.balance = f32(p.number("inputAudioBalance", 0.0, 1.0))
     ctx.emit("InputAudioBalanceChanged", {**_ref(source), "inputAudioBalance": source.balance})
 
 

@@ -8,7 +8,6 @@ from streamkit.collection.model import BoundsType
 from streamkit.simulator.params import (
     CANNOT_ACT,
     INVALID_FIELD,
-    INVALID_FIELD_TYPE,
     INVALID_RESOURCE_TYPE,
     NOT_FOUND,
     OUT_OF_RANGE,
@@ -16,6 +15,7 @@ from streamkit.simulator.params import (
     RequestError,
 )
 from streamkit.simulator.registry import Context, find_item, find_scene, find_source, request
+from streamkit.simulator.req_inputs import f32
 from streamkit.simulator.state import Input, Scene, SceneItem
 
 BOUNDS_TYPES: tuple[str, ...] = get_args(BoundsType)
@@ -28,8 +28,23 @@ BLEND_MODES = (
     "OBS_BLEND_LIGHTEN",
     "OBS_BLEND_DARKEN",
 )
-# Settable numeric transform fields: float ones, and the integer ones OBS reports as ints.
-_FLOAT_TRANSFORM = ("positionX", "positionY", "rotation", "boundsWidth", "boundsHeight")
+# Settable transform fields in the order obs-websocket reads them, with its ranges (None: none).
+_TRANSFORM_RANGES: tuple[tuple[str, float | None, float | None], ...] = (
+    ("positionX", -90001.0, 90001.0),
+    ("positionY", -90001.0, 90001.0),
+    ("rotation", -360.0, 360.0),
+    ("scaleX", None, None),
+    ("scaleY", -90001.0, 90001.0),
+    ("alignment", 0, 2**32 - 1),
+    ("boundsType", None, None),
+    ("boundsAlignment", 0, 2**32 - 1),
+    ("boundsWidth", 1.0, 90001.0),
+    ("boundsHeight", 1.0, 90001.0),
+    ("cropLeft", 0.0, 100000.0),
+    ("cropRight", 0.0, 100000.0),
+    ("cropTop", 0.0, 100000.0),
+    ("cropBottom", 0.0, 100000.0),
+)
 _INT_TRANSFORM = ("alignment", "boundsAlignment", "cropLeft", "cropRight", "cropTop", "cropBottom")
 
 
@@ -144,37 +159,40 @@ def get_scene_item_transform(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("SetSceneItemTransform")
 def set_scene_item_transform(ctx: Context, p: Params) -> None:
+    """Validated field by field, in obs-websocket's order, ranges and wording; values are kept as
+    OBS's 32-bit floats. A scale of 0 is accepted (the item then has no width)."""
     scene, item = find_item(ctx, p)
-    changes = p.obj("sceneItemTransform")
+    changes = Params(p.obj("sceneItemTransform"))
     transform = dict(item.transform)
-    for key in ("scaleX", "scaleY"):
-        if key in changes:
-            value = changes[key]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise RequestError(
-                    INVALID_FIELD_TYPE, f"The field value of `{key}` must be a number."
-                )
+    changed = False
+    for key, low, high in _TRANSFORM_RANGES:
+        if not changes.has(key):
+            continue
+        changed = True
+        if key == "boundsType":
+            bounds = changes.string("boundsType", allow_empty=True)
+            if bounds not in BOUNDS_TYPES:
+                raise RequestError(INVALID_FIELD, "The field `boundsType` has an invalid value.")
+            transform["boundsType"] = bounds
+            continue
+        if key in ("scaleX", "scaleY"):
+            value = changes.number(key, low, high)
             size = transform["sourceWidth" if key == "scaleX" else "sourceHeight"]
-            if abs(value * size) > 90001 or value == 0:
+            if not -90001.0 < f32(value) * size < 90001.0:
                 raise RequestError(
                     OUT_OF_RANGE,
                     f"The field `{key}` is too small or large for the current source resolution.",
                 )
-            transform[key] = float(value)
-    for key in (*_FLOAT_TRANSFORM, *_INT_TRANSFORM):
-        if key in changes:
-            value = changes[key]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise RequestError(
-                    INVALID_FIELD_TYPE, f"The field value of `{key}` must be a number."
-                )
-            transform[key] = int(value) if key in _INT_TRANSFORM else float(value)
-    if "boundsType" in changes:
-        if changes["boundsType"] not in BOUNDS_TYPES:
-            raise RequestError(INVALID_FIELD, "The field `boundsType` has an invalid value.")
-        transform["boundsType"] = changes["boundsType"]
-    transform["width"] = transform["sourceWidth"] * transform["scaleX"]
-    transform["height"] = transform["sourceHeight"] * transform["scaleY"]
+        else:
+            value = changes.number(key, low, high)
+        transform[key] = int(value) if key in _INT_TRANSFORM else f32(value)
+    if changes.has("cropToBounds"):
+        transform["cropToBounds"] = changes.boolean("cropToBounds")
+        changed = True
+    if not changed:
+        raise RequestError(CANNOT_ACT, "You have not provided any valid transform changes.")
+    transform["width"] = f32(transform["sourceWidth"] * transform["scaleX"])
+    transform["height"] = f32(transform["sourceHeight"] * transform["scaleY"])
     item.transform = transform
     ctx.emit(
         "SceneItemTransformChanged",

@@ -19,6 +19,7 @@ from streamkit.simulator.params import (
     RequestError,
 )
 from streamkit.simulator.registry import Context, request
+from streamkit.simulator.state import SimState
 
 _FLAGS = {
     "rtmp_output": {
@@ -55,9 +56,9 @@ def _state_event(ctx: Context, output: Output, state: str, active: bool) -> None
 CONNECT_TIMEOUT = 10.0  # seconds the simulated RTMP connect may take before OBS gives up
 
 
-def stream_target(ctx: Context) -> tuple[str, int] | None:
+def stream_target(state: SimState) -> tuple[str, int] | None:
     """(host, port) of the current profile's RTMP server; None when no server is configured."""
-    settings = ctx.state.profile.stream_service_settings
+    settings = state.profile.stream_service_settings
     server = settings.get("server")
     if not isinstance(server, str) or not server.strip():
         return None
@@ -109,7 +110,7 @@ def start_output(ctx: Context, output: Output) -> None:
     if output is not ctx.outputs.stream:
         _go_live(ctx, output)
         return
-    target = stream_target(ctx)
+    target = stream_target(ctx.state)
     if target is None:
         return
     output.connecting = True

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import base64
-import struct
 import zlib
 from typing import Any
 
-from streamkit.simulator.kinds import AUDIO_FILTER_KINDS, FILTER_KINDS
+from streamkit.simulator.images import solid_bmp, solid_jpeg, solid_png
+from streamkit.simulator.kinds import AUDIO_FILTER_KINDS, FILTER_KINDS, INPUT_KINDS, InputKind
 from streamkit.simulator.params import (
     ALREADY_EXISTS,
     INVALID_FIELD,
     INVALID_FILTER_KIND,
     NOT_FOUND,
+    REQUEST_PROCESSING_FAILED,
     Params,
     RequestError,
 )
 from streamkit.simulator.registry import Context, find_source, request
 from streamkit.simulator.state import Filter, Input, Scene, SimState, Source
 
+IMAGE_MAKERS = {"bmp": solid_bmp, "jpeg": solid_jpeg, "jpg": solid_jpeg, "png": solid_png}
+_SILENT = InputKind("", "", video=False)  # a kind no plugin provides renders nothing
 INVALID_FILTER_COMMENT = (
     "Your specified filter kind is not supported by OBS. Check that any necessary plugins are "
     "loaded."
@@ -184,37 +187,6 @@ def get_source_active(ctx: Context, p: Params) -> dict[str, Any]:
     return {"videoActive": active, "videoShowing": showing}
 
 
-def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A PNG of one colour, made without an imaging library."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + tag
-            + data
-            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-        )
-
-    row = b"\x00" + bytes(rgb) * width
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height, 6))
-        + chunk(b"IEND", b"")
-    )
-
-
-def solid_bmp(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A 24-bit BMP of one colour."""
-    stride = (width * 3 + 3) & ~3
-    row = bytes((rgb[2], rgb[1], rgb[0])) * width + b"\x00" * (stride - width * 3)
-    pixels = row * height
-    header = struct.pack("<2sIHHI", b"BM", 54 + len(pixels), 0, 0, 54)
-    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
-    return header + info + pixels
-
-
 def _colour_of(source: Source) -> tuple[int, int, int]:
     if isinstance(source, Input) and source.kind == "color_source_v3":
         abgr = int(source.settings.get("color", 4291940817))
@@ -227,7 +199,7 @@ def _colour_of(source: Source) -> tuple[int, int, int]:
 def get_source_screenshot(ctx: Context, p: Params) -> dict[str, Any]:
     source = find_source(ctx, p)
     image_format = p.string("imageFormat")
-    if image_format not in ("png", "bmp"):
+    if image_format not in IMAGE_MAKERS:
         raise RequestError(
             INVALID_FIELD, "Your specified image format is invalid or not supported by this system."
         )
@@ -243,6 +215,8 @@ def get_source_screenshot(ctx: Context, p: Params) -> dict[str, Any]:
         width = max(1, round(height * natural_w / natural_h))
     if p.has("imageCompressionQuality"):
         p.integer("imageCompressionQuality", -1, 100)
-    make = solid_png if image_format == "png" else solid_bmp
+    if isinstance(source, Input) and not INPUT_KINDS.get(source.kind, _SILENT).video:
+        raise RequestError(REQUEST_PROCESSING_FAILED, "Failed to render screenshot.")
+    make = IMAGE_MAKERS[image_format]
     data = base64.b64encode(make(width, height, _colour_of(source))).decode()
     return {"imageData": f"data:image/{image_format};base64,{data}"}

@@ -309,6 +309,15 @@ class Simulator:
 
         return self.call(apply)
 
+    def stream_phase(self) -> str:
+        """ "live", "connecting" (to the profile's server) or "off"."""
+
+        def read() -> str:
+            stream = self.outputs.stream
+            return "live" if stream.active else "connecting" if stream.connecting else "off"
+
+        return self.call(read)
+
     def stop_stream(self) -> bool:
         """Stop streaming as if someone pressed Stop Streaming; False when not live."""
 
@@ -474,6 +483,9 @@ class SimulatorThread:
 
     def stop_stream(self) -> bool:
         return self.sim.stop_stream()
+
+    def stream_phase(self) -> str:
+        return self.sim.stream_phase()
 
     def crash(self, down_for: float | None = None) -> None:
         self.sim.crash(down_for)

@@ -30,6 +30,7 @@ def default_transform(width: float, height: float) -> dict[str, Any]:
         "cropBottom": 0,
         "cropLeft": 0,
         "cropRight": 0,
+        "cropToBounds": False,
         "cropTop": 0,
         "height": height,
         "positionX": 0.0,

@@ -8,7 +8,7 @@ import time
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.contract.conftest import RawClient
+from tests.contract.conftest import RawClient, unique
 
 
 def _codes(results: list[dict]) -> list[tuple[str, int]]:
@@ -147,3 +147,56 @@ def test_batched_changes_apply_in_order(raw: RawClient, scene: str) -> None:
     )
     assert [r["requestStatus"]["code"] for r in results] == [100, 100, 100, 100]
     assert results[2]["responseData"]["inputSettings"] == {"width": 64}
+
+
+def test_batch_variables_carry_values_between_requests(raw: RawClient, scene: str) -> None:
+    name = unique("colour")
+    results = raw.batch(
+        [
+            {
+                "requestType": "CreateInput",
+                "requestData": {"inputName": name, "inputKind": "color_source_v3"},
+                "inputVariables": {"sceneName": "target"},
+                "outputVariables": {"itemId": "sceneItemId"},
+            },
+            {
+                "requestType": "GetSceneItemEnabled",
+                "inputVariables": {"sceneName": "target", "sceneItemId": "itemId"},
+            },
+            {
+                "requestType": "GetInputVolume",
+                "requestData": {"inputName": name},
+                "inputVariables": {"inputName": "nosuch"},  # unknown variable: left as it is
+            },
+        ],
+        variables={"target": scene},
+    )
+    try:
+        assert _codes(results) == [
+            ("CreateInput", 100),
+            ("GetSceneItemEnabled", 100),
+            ("GetInputVolume", 604),
+        ]
+        assert results[1]["responseData"] == {"sceneItemEnabled": True}
+    finally:
+        raw.request("RemoveInput", {"inputName": name})
+
+
+def test_variables_in_a_parallel_batch_close_the_session(raw: RawClient) -> None:
+    raw.send(
+        8,
+        {
+            "requestId": "p",
+            "executionType": 2,
+            "variables": {"a": 1},
+            "requests": [{"requestType": "GetVersion"}],
+        },
+    )
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            raw.ws.recv(timeout=5)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        4012,
+        "Variables are not supported in Parallel mode.",
+    )
