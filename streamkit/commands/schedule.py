@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from streamkit.commands import load_config
@@ -39,6 +40,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = cmds.add_parser("diff", help="what deploy would change (exit 1 when out of sync)")
     _add_from(p)
     p.set_defaults(handler=cmd_diff)
+
+    p = cmds.add_parser("package", help="write the streamkit function's code zip (for infra/)")
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("streamkit-function.zip"),
+        metavar="FILE",
+        help="zip to write (default streamkit-function.zip)",
+    )
+    p.set_defaults(handler=cmd_package)
 
     p = cmds.add_parser("ack", help="take over a pending stop: streamkit stops trying it")
     p.add_argument("key", nargs="?", help="the stop's key (default: every pending stop)")
@@ -364,6 +375,21 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"  {schedule.when()}  {schedule.name}  {schedule.operation}")
         if not deployed:
             print("  none (create them with `streamkit schedule deploy`)")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from streamkit.aws.schedule.bundle import HANDLER, build_function_zip
+
+    try:
+        names = build_function_zip(args.output)
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write the zip ({exc.strerror})") from None
+    print(f"{args.output}: {len(names)} files; handler {HANDLER}")
+    print(
+        "next: `aws s3 cp` it to a bucket, deploy infra/scheduler-function.yaml with that "
+        "bucket, then set schedule.eventbridge.function_arn and role_arn from its outputs"
+    )
     return 0
 
 
