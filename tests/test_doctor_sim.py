@@ -264,3 +264,37 @@ def test_ndi_inputs_without_any_sender_warn(sim, env, tmp_path):
     by_name, _ = run(write(tmp_path, sim.port, senders=()), ["obs.ndi"])
     assert by_name["obs.ndi"].status is Status.WARN
     assert "lists no senders" in by_name["obs.ndi"].summary
+
+
+RUN_OF_SHOW = """\
+  segments:
+    - title: Welcome
+      scene: Starting Soon
+      text: {"Lower Third": "Welcome!"}
+    - title: Talk
+      scene: Speakr
+      ndi: {"NDI Speakr": "ZOOM-PC (Zoom - Gallery)", "Lower Third": "x"}
+      text: {"Lower Thrid": "Talk", "Background": "y"}
+"""
+
+
+def test_run_of_show_naming_what_obs_lacks_fails_with_each_name(sim, env, tmp_path):
+    by_name, results = run(write(tmp_path, sim.port, RUN_OF_SHOW), ["show.runofshow"])
+    result = by_name["show.runofshow"]
+    assert result.status is Status.FAIL
+    assert result.details == [
+        "segment 2 'Talk': scene 'Speakr' does not exist (did you mean 'Speaker'?)",
+        "segment 2 'Talk': NDI input 'NDI Speakr' does not exist "
+        "(did you mean 'NDI Speaker', 'NDI Screen'?)",
+        "segment 2 'Talk': 'Lower Third' is a text_ft2_source, not an NDI input",
+        "segment 2 'Talk': text source 'Lower Thrid' does not exist (did you mean 'Lower Third'?)",
+        "segment 2 'Talk': 'Background' is a color_source, not a text source",
+    ]
+    assert "show.segments" in result.fix
+    assert exit_code(results) == 2
+
+
+def test_run_of_show_that_matches_obs_passes(sim, env, tmp_path):
+    good = RUN_OF_SHOW.split("    - title: Talk")[0]
+    by_name, _ = run(write(tmp_path, sim.port, good), ["show.runofshow"])
+    assert by_name["show.runofshow"].status is Status.PASS

@@ -16,6 +16,7 @@ from streamkit.doctor.checks_obs import (
     check_versions,
 )
 from streamkit.doctor.checks_schedule import check_schedule
+from streamkit.doctor.checks_show import check_runofshow
 from streamkit.doctor.checks_sync import check_collection, check_profile, check_stream_key
 from streamkit.doctor.core import (
     Check,
@@ -65,6 +66,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("obs.stream_key", check_stream_key),
     ("obs.resources", check_resources),
     ("obs.fallback_scene", check_fallback_scene),
+    ("show.runofshow", check_runofshow),
 ]
 
 
