@@ -17,7 +17,8 @@ from streamkit.obs.types import ConnectionState, StateChange
 from streamkit.show.control import ShowControl
 from streamkit.show.question import QuestionDisplay
 from streamkit.simulator.server import SimulatorThread
-from streamkit.tui.chat import AudiencePanel, chat_line, note_markup
+from streamkit.tui.chat import AudiencePanel, note_markup
+from streamkit.tui.chatlines import chat_line
 
 TROLL = "[bold red]LOOK[/] [@click=app.quit]here[/]"
 
@@ -216,7 +217,8 @@ def test_the_demo_replays_a_chat_whose_questions_reach_the_simulated_lower_third
             panel = demo_audience(controller, speed=40.0)
             app = PanelApp(panel)
             async with app.run_test(size=(120, 40)) as pilot:
-                await _until(pilot, lambda: len(panel.queue) >= 3)
+                await _until(pilot, lambda: "LOOK AT ME" in panel.chat.text().plain)
+                assert len(panel.queue) == 3
                 chat = panel.chat.text().plain
                 assert "B DemoMeetup: Welcome everyone!" in chat
                 assert "[bold red]LOOK AT ME[/] esrever" in chat  # literal, no override
