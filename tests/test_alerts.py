@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from streamkit.health.alerts import (
     AlertEngine,
+    AlertEvent,
     AlertRule,
     HealthPipeline,
     Level,
@@ -262,3 +263,32 @@ def test_monitor_is_quiet_on_a_healthy_stream():
     monitor = HealthPipeline()
     obs = Obs()
     assert [e for _ in range(120) for e in monitor.feed(obs.sample()).events] == []
+
+
+def test_watch_lines_give_the_advice_once_and_cleared_lines_end_cleanly():
+    from streamkit.commands.health import alert_line
+
+    raised = AlertEvent(
+        0.0,
+        "congestion",
+        Level.WARN,
+        Level.OK,
+        45.0,
+        30.0,
+        "Congestion 45.0% — the upload is saturated: lower the bitrate",
+        "the upload is saturated: lower the bitrate",
+    )
+    line = alert_line(raised, "19:30:05")
+    assert line == "19:30:05 WARN Congestion 45.0% — the upload is saturated: lower the bitrate"
+    assert line.count("lower the bitrate") == 1
+    cleared = AlertEvent(
+        1.0,
+        "congestion",
+        Level.OK,
+        Level.WARN,
+        None,
+        None,
+        "Congestion: cleared (stream stopped)",
+        "",
+    )
+    assert alert_line(cleared, "19:31:00") == "19:31:00 OK Congestion: cleared (stream stopped)"

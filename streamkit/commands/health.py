@@ -81,6 +81,11 @@ def _plain(update) -> str:
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
 
 
+def alert_line(event, clock: str) -> str:
+    """`HH:MM:SS LEVEL message`: the message already carries its advice, if any."""
+    return f"{clock} {event.level.name} {event.message}"
+
+
 def _watch(monitor, interval: float, path) -> None:
     from rich.console import Group
     from rich.live import Live
@@ -94,11 +99,9 @@ def _watch(monitor, interval: float, path) -> None:
             started = time.monotonic()
             try:
                 update = monitor.sample_once()
-                for event in update.alerts:
-                    history.append(
-                        f"{time.strftime('%H:%M:%S')} {event.level.name} "
-                        f"{event.message} — {event.suggested_action}"
-                    )
+                history.extend(
+                    alert_line(event, time.strftime("%H:%M:%S")) for event in update.alerts
+                )
                 for action in update.actions:
                     history.append(f"{time.strftime('%H:%M:%S')} AUTO {action.message}")
                 live.update(
