@@ -46,3 +46,16 @@ def test_unknown_input_names_list_the_inputs(client):
             action()
         assert "no input named 'Nope'" in str(caught.value)
         assert "Lower Third" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("scene", ""), ("preview", " "), ("ndi", "switch", "NDI Speaker", ""), ("mute", "")],
+)
+def test_an_empty_name_is_refused_before_obs_is_asked(args):
+    from tests.cli import run_cli
+
+    result = run_cli("show", *args)  # no OBS: the parser refuses it first
+    assert result.returncode == 2
+    assert "cannot be empty" in result.stderr
+    assert "300" not in result.stderr and "Traceback" not in result.stderr

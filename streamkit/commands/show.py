@@ -37,11 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         handler=_with_client(_ndi_list)
     )
     senders = n.add_parser("senders", help="senders the NDI plugin can see for an input")
-    senders.add_argument("input")
+    senders.add_argument("input", type=name_of("an input"))
     senders.set_defaults(handler=_with_client(_ndi_senders))
     switch = n.add_parser("switch", help="show another sender in an NDI input")
-    switch.add_argument("input")
-    switch.add_argument("sender")
+    switch.add_argument("input", type=name_of("an input"))
+    switch.add_argument("sender", type=name_of("an NDI sender"))
     switch.add_argument(
         "--force", action="store_true", help="switch even to a sender the NDI plugin does not list"
     )
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _named(s, "unmute", "unmute an audio input", _unmute, "input")
     _named(s, "toggle-mute", "flip an audio input's mute", _toggle, "input")
     volume = s.add_parser("volume", help="set an input's volume in dB (0 = unchanged)")
-    volume.add_argument("input")
+    volume.add_argument("input", type=name_of("an input"))
     volume.add_argument("db", type=float)
     volume.set_defaults(handler=_with_control(_volume))
 
@@ -100,8 +100,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _named(s, name: str, help: str, func, arg: str = "scene") -> None:
     p = s.add_parser(name, help=help)
-    p.add_argument(arg)
+    p.add_argument(arg, type=name_of(f"a {arg}"))
     p.set_defaults(handler=_with_control(func))
+
+
+def name_of(what: str) -> Callable[[str], str]:
+    """An argparse type for a name OBS must know: an empty one is refused before asking OBS."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(f"the name of {what} cannot be empty")
+        return value
+
+    return check
 
 
 Handler = Callable[..., Any]
