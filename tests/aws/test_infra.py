@@ -22,7 +22,9 @@ def policy_statements(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, dict):
         statements = node.get("Statement")
         if isinstance(statements, list) and "Version" in node:
-            found.extend(s for s in statements if isinstance(s, dict))
+            for statement in statements:  # a conditional statement is {"Fn::If": [c, s, none]}
+                options = statement.get("Fn::If", [None, statement])[1:]
+                found.extend(s for s in options if isinstance(s, dict) and "Effect" in s)
         for value in node.values():
             found.extend(policy_statements(value))
     elif isinstance(node, list):
@@ -87,3 +89,48 @@ def test_bootstrap_script_never_prints_the_password():
         assert key in script
     assert "if ($OpenFirewall) { Open-WebsocketPort }" in script
     assert "--minimize-to-tray" in script
+
+
+def test_the_cli_policy_reaches_only_the_tagged_workspace_and_its_gpu_bundle():
+    statements = {s["Sid"]: s for s in policy_statements(load(INFRA / "cli-policy.yaml"))}
+    tagged = {"aws:ResourceTag/streamkit:workspace": {"Ref": "WorkspaceName"}}
+    for sid in ("OperateTheTaggedWorkspace", "HoldTagsOnTheTaggedWorkspace"):
+        assert statements[sid]["Condition"]["StringEquals"] == tagged, sid
+    create = statements["CreateTheStreamingWorkspace"]
+    assert create["Condition"]["StringEquals"] == {
+        "aws:RequestTag/streamkit:workspace": {"Ref": "WorkspaceName"}
+    }
+    bundles = [r["Fn::Sub"] for r in create["Resource"] if "workspacebundle" in r["Fn::Sub"]]
+    assert bundles == [
+        "arn:${AWS::Partition}:workspaces:${AWS::Region}::workspacebundle/${GpuBundleId}"
+    ]
+    keys = statements["HoldTagsOnTheTaggedWorkspace"]["Condition"]["ForAllValues:StringLike"]
+    assert set(keys["aws:TagKeys"]) == {
+        "streamkit:autostop-restore",
+        "streamkit:hold-until",
+        "streamkit:run:*",
+    }
+    unscoped = [
+        s["Sid"]
+        for s in statements.values()
+        if any(
+            a.startswith("workspaces:") and not a.startswith("workspaces:Describe")
+            for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+        )
+        and "Condition" not in s
+    ]
+    assert unscoped == []
+
+
+def test_the_function_role_reaches_only_the_tagged_workspace():
+    template = load(INFRA / "scheduler-function.yaml")
+    role = template["Resources"]["FunctionRole"]["Properties"]
+    statements = {s.get("Sid"): s for s in policy_statements(role)}
+    operate = statements["OperateTheTaggedWorkspace"]
+    assert operate["Condition"]["StringEquals"] == {
+        "aws:ResourceTag/streamkit:workspace": {"Ref": "WorkspaceName"}
+    }
+    invoke = template["Resources"]["InvokeRole"]["Properties"]
+    (only,) = [s for s in policy_statements(invoke) if s.get("Sid") == "InvokeOnly"]
+    assert only["Action"] == "lambda:InvokeFunction"
+    assert only["Resource"] == {"Fn::GetAtt": ["Function", "Arn"]}
