@@ -273,7 +273,8 @@ class ChatClient:
                 if line.command == "RECONNECT":
                     return "the server asked us to reconnect", 0.0
                 if line.command == "ERROR":
-                    return f"the server ended the connection: {line.param(-1)}", self._backoff[0]
+                    why = clean_text(line.param(-1), 200)  # the server's words, shown to a person
+                    return f"the server ended the connection: {why}", self._backoff[0]
                 self._dispatch(line)
         return "closed", 0.0
 

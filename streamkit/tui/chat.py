@@ -234,7 +234,8 @@ class AudiencePanel(Vertical):
             elif isinstance(item, ChatDeletion):
                 self._take_deletion(item)
             elif self.source is not None:
-                self.chat.border_subtitle = chat_state_text(item, self.source.channel)
+                # a border subtitle is markup: the detail (server words) is escaped
+                self.chat.border_subtitle = escape(chat_state_text(item, self.source.channel))
         if taken:
             self.chat.refresh()
         now = time.monotonic()  # new questions show within a second (operator actions at once)

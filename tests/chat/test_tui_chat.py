@@ -203,6 +203,10 @@ def test_a_replayed_chat_flows_in_live_with_its_state():
             panel.feed(StateChange(ConnectionState.RECONNECTING, "lost", 2))
             await _until(pilot, lambda: "reconnecting" in str(panel.chat.border_subtitle))
             assert "attempt 2" in str(panel.chat.border_subtitle)
+            panel.feed(StateChange(ConnectionState.FAILED, "[b]refused[/b] [@click=app.quit]x"))
+            await _until(pilot, lambda: "failed" in str(panel.chat.border_subtitle))
+            shown = Text.from_markup(str(panel.chat.border_subtitle)).plain
+            assert shown == "#meetup failed: [b]refused[/b] [@click=app.quit]x"
         assert source.state is ConnectionState.CLOSED  # closed with the panel
 
     asyncio.run(scenario())
