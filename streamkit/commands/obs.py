@@ -156,6 +156,11 @@ def register_collection(obs_sub: argparse._SubParsersAction) -> None:
         help="file to write: .yaml (our format) or .json (OBS's)",
     )
     exp.add_argument("--collection", help="fail unless OBS is running this collection")
+    exp.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE even if an export did not write it (its comments and ${VARS} are lost)",
+    )
     exp.set_defaults(handler=cmd_export)
 
 
@@ -282,7 +287,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     with client_for(config.obs, reconnect=False, subscriptions=0) as client:
-        collection = export_collection(client, args.output, args.collection)
+        collection = export_collection(client, args.output, args.collection, force=args.force)
     print(
         f"wrote collection {collection.name!r} to {args.output} "
         f"({len(collection.scenes)} scenes, {len(collection.inputs)} inputs; secrets removed)"

@@ -35,8 +35,9 @@ def check_collection(ctx: DoctorContext) -> CheckResult:
         "obs.collection",
         Status.WARN,
         f"{plan.summary()} to match {configured}",
-        f"review with `streamkit obs plan`, then `streamkit obs import` (or commit OBS's "
-        f"state with `streamkit obs export -o {configured}`)",
+        f"review with `streamkit obs plan`, then `streamkit obs import`; to see what OBS has "
+        f"that the file lacks, compare: `streamkit obs export -o /tmp/live{configured.suffix}` "
+        f"and `diff {configured} /tmp/live{configured.suffix}`",
         details=shown,
     )
 
