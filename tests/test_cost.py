@@ -98,8 +98,39 @@ def test_prices_from_the_data_file_carry_date_source_and_status():
     assert price.auto_stop_hourly > 0 and price.always_on_monthly > price.auto_stop_monthly
     assert price.source.startswith("https://aws.amazon.com/")
     assert price.as_of and price.verified is False
-    with pytest.raises(ConfigError, match="no bundled price for GRAPHICS_G4DN in sa-east-1"):
-        load_price("sa-east-1", "Graphics.g4dn")
+    with pytest.raises(ConfigError, match="no bundled price for GRAPHICS_G4DN in mars-north-1"):
+        load_price("mars-north-1", "Graphics.g4dn")
+
+
+GPU_REGIONS = [
+    "us-east-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-south-1",
+]
+
+
+@pytest.mark.parametrize("region", GPU_REGIONS)
+def test_every_region_offering_gpu_bundles_has_bundled_prices(region):
+    for bundle in ("Graphics.g4dn", "GraphicsPro.g4dn"):
+        price = load_price(region, bundle)
+        assert 0 < price.auto_stop_hourly and price.auto_stop_monthly < price.always_on_monthly
+        assert price.as_of and price.source
+
+
+def test_g6_prices_where_g6_is_offered():
+    from tests.aws.moto_bundles import G6_REGIONS
+
+    for region in sorted(G6_REGIONS):
+        assert load_price(region, "Graphics.g6.xlarge").auto_stop_hourly > 0
 
 
 def test_prices_from_config_override_the_data_file():
@@ -162,3 +193,63 @@ def test_cli_cost_from_a_sessions_file(tmp_path, capsys):
 def test_cli_cost_needs_a_calendar(capsys):
     assert main(["workspace", "cost", "--region", "us-east-1"]) == 2
     assert "--hours-per-event and --events-per-month" in capsys.readouterr().err
+
+
+def _config(tmp_path, **workspace):
+    import yaml
+
+    path = tmp_path / "streamkit.yaml"
+    data = {
+        "workspace": {"region": "eu-central-1", **workspace},
+        "calendar": {
+            "timezone": "Europe/Berlin",
+            "warmup": "45m",
+            "cooldown": "15m",
+            "events": [
+                {
+                    "id": "m",
+                    "start": "2030-01-01 18:30",
+                    "duration": "2h",
+                    "rrule": "FREQ=MONTHLY;BYDAY=2TH",
+                    "until": "2030-02-28",
+                },
+            ],
+        },
+        "schedule": {"horizon_days": 120},
+    }
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_cli_cost_from_the_calendar_counts_warmup_and_shows_empty_months(tmp_path, capsys):
+    path = _config(tmp_path)
+    code = main(["--config", str(path), "workspace", "cost", "--from", "2030-01-01", "--json"])
+    assert code == 0, capsys.readouterr().err
+    report = json.loads(capsys.readouterr().out)
+    months = {m["month"]: m for m in report["months"]}
+    assert list(months) == ["2030-01", "2030-02", "2030-03", "2030-04", "2030-05"]
+    assert months["2030-01"]["billed_hours"] == 3  # 45 min + 2 h + 15 min
+    assert months["2030-01"]["sessions"] == 1
+    price = load_price("eu-central-1", "Graphics.g4dn")
+    assert months["2030-03"]["sessions"] == 0
+    assert months["2030-03"]["auto_stop_cost"] == price.auto_stop_monthly
+
+
+def test_cli_cost_keeps_the_configured_prices_for_the_same_region_and_bundle(tmp_path, capsys):
+    prices = {"auto_stop_monthly": 1, "auto_stop_hourly": 2, "always_on_monthly": 300}
+    path = _config(tmp_path, prices=prices)
+    args = [
+        "--config",
+        str(path),
+        "workspace",
+        "cost",
+        "--hours-per-event",
+        "1",
+        "--events-per-month",
+        "1",
+        "--json",
+    ]
+    main([*args, "--region", "eu-central-1", "--bundle", "Graphics.g4dn"])
+    assert json.loads(capsys.readouterr().out)["price"]["auto_stop_hourly"] == 2
+    main([*args, "--region", "eu-west-1"])
+    assert json.loads(capsys.readouterr().out)["price"]["auto_stop_hourly"] != 2

@@ -76,10 +76,17 @@ def auto_stop_cost(hours: int | float, price: Price) -> float:
 
 
 def estimate_months(
-    sessions: Iterable[tuple[datetime, datetime]], price: Price, *, maintenance_hours: int = 0
+    sessions: Iterable[tuple[datetime, datetime]],
+    price: Price,
+    *,
+    maintenance_hours: int = 0,
+    months: Iterable[str] = (),
 ) -> list[MonthEstimate]:
-    """Per calendar month of the sessions: sessions, hours billed, cost in both modes."""
-    by_month: dict[str, list[tuple[datetime, datetime]]] = {}
+    """Per calendar month of the sessions: sessions, hours billed, cost in both modes.
+
+    `months` ("YYYY-MM") are shown even without a session: AUTO_STOP still bills its fee.
+    """
+    by_month: dict[str, list[tuple[datetime, datetime]]] = {m: [] for m in months}
     for start, end in sorted(sessions):
         billed_hours(start, end)  # validates
         by_month.setdefault(start.astimezone(UTC).strftime("%Y-%m"), []).append((start, end))
@@ -99,6 +106,16 @@ def _month(month: str, items: list, price: Price, maintenance_hours: int) -> Mon
         auto_stop_cost=round(auto_stop_cost(hours, price), 2),
         always_on_cost=price.always_on_monthly,
     )
+
+
+def month_span(since: datetime, until: datetime) -> list[str]:
+    """The UTC calendar months ("YYYY-MM") from `since` to `until`, both included."""
+    first, last = since.astimezone(UTC), until.astimezone(UTC)
+    year, month, out = first.year, first.month, []
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 def estimate_typical(
