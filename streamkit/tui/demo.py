@@ -12,7 +12,6 @@ from streamkit.chat.settings import ChatSettings
 from streamkit.health.monitor import StreamMonitor
 from streamkit.health.settings import DegradeSettings
 from streamkit.obs.client import ObsClient
-from streamkit.show.control import ShowControl
 from streamkit.show.settings import Segment, ShowSettings
 from streamkit.simulator.server import SimulatorThread
 from streamkit.simulator.state import DEMO_NDI_SENDERS, demo_state
@@ -96,4 +95,4 @@ def demo_controller() -> Iterator[ShowController]:
 def demo_audience(controller: ShowController, speed: float = 1.0) -> AudiencePanel:
     """The demo's audience panel: the built-in chat replay, questions to the Lower Third."""
     source = ReplayChat(DEMO_CHAT, DEMO_CHAT_SETTINGS.channel, speed=speed)
-    return audience_panel(DEMO_CHAT_SETTINGS, ShowControl(controller.client), source=source)
+    return audience_panel(DEMO_CHAT_SETTINGS, controller.control, source=source)
