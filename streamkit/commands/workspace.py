@@ -11,6 +11,7 @@ from typing import Any
 
 from streamkit.aws.errors import AwsError
 from streamkit.commands import load_config
+from streamkit.commands.workspace_cost import cmd_cost
 from streamkit.errors import UsageError
 
 
@@ -92,6 +93,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--region", help="default: workspace.region")
     p.add_argument("--bundle", help="default: workspace.bundle")
+    p.add_argument(
+        "--refresh-prices",
+        action="store_true",
+        help="read the region's prices from the AWS Price List API and cache them "
+        "(~/.cache/streamkit); on failure the cache or the bundled table is used",
+    )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(handler=cmd_cost)
 
@@ -250,60 +257,6 @@ def cmd_mode(args: argparse.Namespace) -> int:
         "a switch mid-month can bill both modes for the month"
     )
     return 0
-
-
-def cmd_cost(args: argparse.Namespace) -> int:
-    from streamkit.aws.workspace.bundles import compute_type_of
-    from streamkit.aws.workspace.cost import estimate_months, estimate_typical, load_price
-    from streamkit.aws.workspace.cost_report import CostReport, read_sessions
-
-    config = load_config(args.config)
-    settings = config.workspace
-    region = args.region or settings.region
-    if not region:
-        raise UsageError("give --region or set workspace.region")
-    bundle = args.bundle or settings.bundle
-    same = region == settings.region and compute_type_of(bundle) == compute_type_of(settings.bundle)
-    price = load_price(region, bundle, settings.prices if same else None)
-    hours = args.hours_per_event
-    maintenance = args.maintenance_hours
-    if args.sessions:
-        months = estimate_months(read_sessions(args.sessions), price, maintenance_hours=maintenance)
-    elif hours is not None and args.events_per_month is not None:
-        months = [
-            estimate_typical(hours, args.events_per_month, price, maintenance_hours=maintenance)
-        ]
-    elif config.calendar.events:
-        months = _calendar_months(args, config, price, maintenance)
-    else:
-        raise UsageError(
-            "give --hours-per-event and --events-per-month, or --sessions FILE, or put "
-            "events in the calendar"
-        )
-    report = CostReport(region, bundle, price, months, hours_per_event=hours)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_text())
-    return 0
-
-
-def _calendar_months(args: argparse.Namespace, config: Any, price: Any, maintenance: int) -> list:
-    """Months of the calendar's WorkSpace windows (warm-up to cool-down), empty ones too."""
-    from streamkit.aws.schedule.plan import plan
-    from streamkit.aws.workspace.cost import estimate_months, month_span
-
-    if args.since:
-        try:
-            since = datetime.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(f"--from {args.since!r}: expected a date such as 2030-01-01") from None
-        since = since if since.tzinfo else since.replace(tzinfo=UTC)
-    else:
-        since = datetime.now(UTC)
-    until = since + config.schedule.horizon
-    actions = plan(config.calendar.to_calendar(), since, until)
-    windows = [(a.at, a.until) for a in actions if a.kind == "start"]
-    return estimate_months(
-        windows, price, maintenance_hours=maintenance, months=month_span(since, until)
-    )
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ Call install() in the moto server process before the server starts.
 Tests steer the fake through POST /moto-api/streamkit/workspaces with a JSON body holding
 `region` and any of: `timings` ({"pending"|"starting"|"stopping"|"rebooting": seconds}),
 `gpu_quota` (int or null), `directory_users` ({directory_id: [user, ...]}), `fail_next`
-({action: {"ErrorCode": ..., "ErrorMessage": ...}}; DeleteTags raises it as an error), or `workspace_id` with
-`connection_state` and/or `state`. GET on the same path returns the control state.
+({action: {"ErrorCode": ..., "ErrorMessage": ...}}; DeleteTags raises it as an error), or
+`workspace_id` with `connection_state` and/or `state`. GET on the same path returns the
+control state.
 """
 
 from __future__ import annotations
