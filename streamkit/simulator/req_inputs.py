@@ -53,9 +53,7 @@ def get_input_list(ctx: Context, p: Params) -> dict[str, Any]:
                 "inputName": i.name,
                 "inputUuid": i.uuid,
                 "inputKind": i.kind,
-                "unversionedInputKind": INPUT_KINDS[i.kind].unversioned
-                if i.kind in INPUT_KINDS
-                else i.kind,
+                "unversionedInputKind": i.spec.unversioned if i.spec else i.kind,
             }
             for i in inputs
         ]
@@ -65,7 +63,8 @@ def get_input_list(ctx: Context, p: Params) -> dict[str, Any]:
 @request("GetInputKindList")
 def get_input_kind_list(ctx: Context, p: Params) -> dict[str, Any]:
     unversioned = p.has("unversioned") and p.boolean("unversioned")
-    return {"inputKinds": [k.unversioned if unversioned else k.kind for k in INPUT_KINDS.values()]}
+    kinds = [k for k in INPUT_KINDS.values() if ctx.state.input_kind(k.kind)]
+    return {"inputKinds": [k.unversioned if unversioned else k.kind for k in kinds]}
 
 
 @request("GetSpecialInputs")
@@ -81,7 +80,7 @@ def create_input(ctx: Context, p: Params) -> dict[str, Any]:
     if coll.source(name) is not None:
         raise RequestError(ALREADY_EXISTS, "A source already exists by that input name.")
     kind = p.string("inputKind")
-    spec = INPUT_KINDS.get(kind)
+    spec = ctx.state.input_kind(kind)
     if spec is None:
         raise RequestError(INVALID_INPUT_KIND, INVALID_KIND_COMMENT)
     settings = p.obj("inputSettings") if p.has("inputSettings") else {}
@@ -163,7 +162,7 @@ def set_input_name(ctx: Context, p: Params) -> None:
 
 @request("GetInputDefaultSettings")
 def get_input_default_settings(ctx: Context, p: Params) -> dict[str, Any]:
-    spec = INPUT_KINDS.get(p.string("inputKind"))
+    spec = ctx.state.input_kind(p.string("inputKind"))
     if spec is None:
         raise RequestError(INVALID_INPUT_KIND)
     return {"defaultInputSettings": dict(spec.defaults)}
@@ -187,7 +186,7 @@ def set_input_settings(ctx: Context, p: Params) -> None:
 
 
 def _property_items(ctx: Context, source: Input, name: str) -> list[dict[str, Any]]:
-    spec = INPUT_KINDS.get(source.kind)
+    spec = source.spec
     if spec is None or (name not in spec.list_properties and name not in spec.scalar_properties):
         raise RequestError(NOT_FOUND, "Unable to find a property by that name.")
     if name not in spec.list_properties:

@@ -7,7 +7,7 @@ import zlib
 from typing import Any
 
 from streamkit.simulator.images import solid_bmp, solid_jpeg, solid_png
-from streamkit.simulator.kinds import AUDIO_FILTER_KINDS, FILTER_KINDS, INPUT_KINDS, InputKind
+from streamkit.simulator.kinds import AUDIO_FILTER_KINDS, FILTER_KINDS
 from streamkit.simulator.params import (
     ALREADY_EXISTS,
     INVALID_FIELD,
@@ -21,7 +21,6 @@ from streamkit.simulator.registry import Context, find_source, request
 from streamkit.simulator.state import Filter, Input, Scene, SimState, Source
 
 IMAGE_MAKERS = {"bmp": solid_bmp, "jpeg": solid_jpeg, "jpg": solid_jpeg, "png": solid_png}
-_SILENT = InputKind("", "", video=False)  # a kind no plugin provides renders nothing
 INVALID_FILTER_COMMENT = (
     "Your specified filter kind is not supported by OBS. Check that any necessary plugins are "
     "loaded."
@@ -215,7 +214,7 @@ def get_source_screenshot(ctx: Context, p: Params) -> dict[str, Any]:
         width = max(1, round(height * natural_w / natural_h))
     if p.has("imageCompressionQuality"):
         p.integer("imageCompressionQuality", -1, 100)
-    if isinstance(source, Input) and not INPUT_KINDS.get(source.kind, _SILENT).video:
+    if isinstance(source, Input) and not source.has_video:
         raise RequestError(REQUEST_PROCESSING_FAILED, "Failed to render screenshot.")
     make = IMAGE_MAKERS[image_format]
     data = base64.b64encode(make(width, height, _colour_of(source))).decode()

@@ -14,6 +14,7 @@ Example (every key optional)::
         scenes: [Starting Soon]
     program_scene: Starting Soon
     streaming: false           # true: live from the start (to the simulator's own ingest)
+    missing_plugins: []        # [ndi_source]: OBS without DistroAV (NDI inputs keep settings)
     faults:                    # seconds after start-up
       - {at: 30, congest: {level: 0.6, drop_ratio: 0.05}}
       - {at: 60, clear_congestion: {}}
@@ -126,6 +127,9 @@ class Scenario(Section):
     inputs: list[InputSpec] = Field(default_factory=list)
     program_scene: str | None = None
     streaming: bool = False
+    missing_plugins: list[str] = Field(
+        default_factory=list, description="input kinds whose plugin is not loaded, e.g. ndi_source"
+    )
     faults: list[FaultSpec] = Field(default_factory=list)
 
 
@@ -180,6 +184,8 @@ def build_state(scenario: Scenario) -> SimState:
         if coll.scene(scenario.program_scene) is None:
             raise ValueError(("program_scene",), f"no scene named {scenario.program_scene!r}")
         coll.program = coll.preview = scenario.program_scene
+    for kind in scenario.missing_plugins:
+        state.lose_plugin(kind)
     if scenario.streaming and not state.profile.stream_service_settings.get("server"):
         # live from the start needs a server that answers: the simulator's own ingest
         state.profile.stream_service_type = "rtmp_custom"

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from streamkit.simulator.kinds import DEFAULT_TRANSITIONS, INPUT_KINDS
+from streamkit.simulator.kinds import DEFAULT_TRANSITIONS, INPUT_KINDS, InputKind
 
 _UUID_NAMESPACE = uuid.UUID("6f1c1f64-5a4e-4d0b-9a57-73747265616d")
 _uuid_counter = itertools.count(1)
@@ -79,14 +79,26 @@ class Input(Source):
     monitor_type: str = "OBS_MONITORING_TYPE_NONE"
     tracks: dict[str, bool] = field(default_factory=lambda: {str(i): True for i in range(1, 7)})
 
+    plugin_loaded: bool = True  # False: OBS kept it from a file, but no plugin provides the kind
+
+    @property
+    def spec(self) -> InputKind | None:
+        """The kind's description, or None when no loaded plugin provides it."""
+        return INPUT_KINDS.get(self.kind) if self.plugin_loaded else None
+
     @property
     def has_audio(self) -> bool:
-        spec = INPUT_KINDS.get(self.kind)
+        spec = self.spec
         return bool(spec and spec.audio)
 
     @property
+    def has_video(self) -> bool:
+        spec = self.spec
+        return bool(spec and spec.video)
+
+    @property
     def size(self) -> tuple[float, float]:
-        spec = INPUT_KINDS.get(self.kind)
+        spec = self.spec
         if self.kind == "color_source_v3":
             return float(self.settings.get("width", 1920)), float(self.settings.get("height", 1080))
         return spec.size if spec else (0.0, 0.0)
@@ -262,6 +274,20 @@ class SimState:
     )
     persistent_data: dict[tuple[str, str], Any] = field(default_factory=dict)
     record_directory: str = "/home/obs/Videos"
+    missing_plugins: set[str] = field(default_factory=set)  # input kinds no plugin provides
+
+    def lose_plugin(self, kind: str) -> None:
+        """OBS without the plugin of `kind` (e.g. ndi_source without DistroAV): the kind is
+        unknown, and inputs of it keep their settings but have no audio, video or properties."""
+        self.missing_plugins.add(kind)
+        for coll in self.collections:
+            for source in coll.inputs:
+                if source.kind == kind:
+                    source.plugin_loaded = False
+
+    def input_kind(self, kind: str) -> InputKind | None:
+        """The kind as a loaded plugin provides it; None when unknown or its plugin is missing."""
+        return None if kind in self.missing_plugins else INPUT_KINDS.get(kind)
 
     @classmethod
     def fresh(cls) -> SimState:
