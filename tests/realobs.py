@@ -105,6 +105,9 @@ class ObsProcess:
             "AlertsEnabled=false",
             "FirstLoad=false",
             "",
+            "[BasicWindow]",
+            "PreviewEnabled=false",  # nobody looks: spare software GL the preview's drawing
+            "",
         ]
         if self.collection_file is not None:
             scenes = self.config_dir / "basic" / "scenes"

@@ -215,7 +215,8 @@ def test_rehearsal_matches_obs_counters_and_restores_the_destination(setup, clie
         done.set()
         thread.join(5)
     last = seen[-1]
-    fps = result.fps_avg or 30
+    # frames the output counts a second (OBS 32 under software GL renders slower than that)
+    fps = result.total_frames / result.seconds
     assert 6.5 <= result.seconds <= 10  # OBS's stream duration at the last sample
     assert result.samples >= 7
     # our sums of per-second deltas against OBS's cumulative counters

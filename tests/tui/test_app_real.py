@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from streamkit.health.alerts import METRIC_LABELS
 from streamkit.health.monitor import StreamMonitor
 from streamkit.obs.client import ObsClient
 from streamkit.obs.types import ConnectionState
@@ -84,6 +85,15 @@ async def test_ndi_slot_switches_sender_real_obs(show_obs, obs_side):
         ndi.switch(name, sender)
 
 
+NETWORK_METRICS = ("network_drops", "congestion", "bitrate", "reconnecting")
+
+
+def network_alerts(banner: str) -> list[str]:
+    """The banner's lines about the stream's way to the ingest."""
+    labels = [METRIC_LABELS[m] for m in NETWORK_METRICS]
+    return [line for line in banner.splitlines() if any(label in line for label in labels)]
+
+
 async def test_stream_to_rtmp_alarm_on_frozen_ingest_and_stop(show_obs, obs_side, rtmp_server):
     obs_side.request(
         "SetStreamServiceSettings",
@@ -101,11 +111,22 @@ async def test_stream_to_rtmp_alarm_on_frozen_ingest_and_stop(show_obs, obs_side
         assert "LIVE" in header_text(app)
         rtmp_server.freeze()
         try:
-            await until(pilot, lambda: "ALARM" in banner_text(app), timeout=60)
+            await until(
+                pilot,
+                lambda: any("ALARM" in line for line in network_alerts(banner_text(app))),
+                timeout=60,
+            )
             assert "ALARM" in log_text(app)
         finally:
             rtmp_server.thaw()
-        await until(pilot, lambda: banner_text(app) == "", timeout=90)
+        # the freeze's alerts clear once the ingest flows again (render and encoder lag
+        # depend on how busy the machine is, not on the ingest)
+        try:
+            await until(pilot, lambda: not network_alerts(banner_text(app)), timeout=90)
+        except AssertionError:
+            raise AssertionError(
+                f"alert did not clear: {banner_text(app)!r}\n{log_text(app)[-800:]}"
+            ) from None
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
