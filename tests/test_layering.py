@@ -137,7 +137,8 @@ def chain_to(graph: dict[str, set[str]], start: str, forbids: tuple[str, ...]) -
             while previous[chain[-1]] is not None:
                 chain.append(previous[chain[-1]])
             return chain[::-1]
-        for nxt in sorted(graph.get(current, ())):
+        # the deepest name first, so a chain names `streamkit.aws.session`, not its package
+        for nxt in sorted(graph.get(current, ()), key=lambda name: (-name.count("."), name)):
             if nxt not in previous:
                 previous[nxt] = current
                 queue.append(nxt)
@@ -216,7 +217,7 @@ def test_checker_reports_the_chain_of_a_bad_import(tmp_path: Path):
     broken = violations(graph)
     assert (
         "the OBS side never imports tui, aws, doctor, commands, cli or config: "
-        "streamkit.show.control -> streamkit.obs.client -> streamkit.aws" in broken
+        "streamkit.show.control -> streamkit.obs.client -> streamkit.aws.session" in broken
     )
     assert chain_to(graph, "streamkit.show.control", IO_LIBRARIES) == [
         "streamkit.show.control",
