@@ -142,6 +142,12 @@ function Save-Password([string] $Password) {
     }
 }
 
+# OBS is a desktop program: it needs a logged-on session. After a scheduled start nobody is
+# logged on, so OBS (and its websocket) comes up when the first co-organizer connects; streamkit
+# doctor and import_at_start say "waiting for the first logon" until then. Windows autologon
+# would start it unattended, but keeps the user's password in the registry and logs a console
+# session on that anyone reaching the machine gets: not done here (README, "Between a scheduled
+# start and the first co-organizer").
 function Set-StartAtLogon {
     $startup = [Environment]::GetFolderPath('Startup')
     $shell = New-Object -ComObject WScript.Shell

@@ -170,14 +170,17 @@ def _runner(args: argparse.Namespace, config: Any) -> Any:
     from streamkit.commands.obslive import obs_live_check
 
     runner_settings = config.schedule.runner
+    manager = _manager(config)
     after_start = None
     if runner_settings.import_at_start and (config.obs.profile or config.obs.collection):
+        from streamkit.aws.workspace.logon import after_first_logon
         from streamkit.collection.setup import setup_step
 
-        after_start = setup_step(config, runner_settings.obs_wait.total_seconds())
+        wait = runner_settings.obs_wait.total_seconds()
+        after_start = after_first_logon(manager, setup_step(config, wait), wait)
     return Runner(
         config.calendar.to_calendar(),
-        AwsWorkspace(_manager(config), obs_live_check(config), after_start),
+        AwsWorkspace(manager, obs_live_check(config), after_start),
         Ledger(_jobstore(config)),
         policy=config.schedule.retry_policy(),
         horizon=config.schedule.horizon,

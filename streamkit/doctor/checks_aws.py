@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from streamkit.aws.errors import AwsError, aws_call
+from streamkit.aws.workspace.logon import WAITING
 from streamkit.doctor.core import CheckResult, DoctorContext, Skip, Status
 
 if TYPE_CHECKING:
@@ -125,7 +126,33 @@ def _check_workspace(ctx: DoctorContext) -> CheckResult:
             f"{summary}: not running yet",
             f"run `streamkit workspace start --wait` ({GPU_BOOT}), or let the schedule start it",
         )
+    if _first_logon_pending(ctx, info.workspace_id):
+        ctx.facts["first_logon_pending"] = True
+        return CheckResult(
+            "aws.workspace",
+            Status.PASS,
+            f"{summary}; {WAITING}",
+            details=["OBS is not expected to answer until then"],
+        )
     return CheckResult("aws.workspace", Status.PASS, summary)
+
+
+def _first_logon_pending(ctx: DoctorContext, workspace_id: str) -> bool:
+    """Started by the schedule (local runner or function) and nobody connected since."""
+    from streamkit.aws.schedule.ledger import Ledger
+    from streamkit.aws.schedule.tagledger import records_of
+    from streamkit.aws.workspace.logon import first_logon_pending
+
+    manager = workspace_manager(ctx)
+    records = list(records_of(manager.tags(workspace_id)).values())
+    jobstore = ctx.config.schedule.runner.jobstore.expanduser()
+    if jobstore.is_file():
+        records += Ledger(jobstore).records().values()
+    starts = [r.last_attempt for r in records if r.kind == "start" and r.state == "done"]
+    recent = [t for t in starts if ctx.clock() - t < timedelta(days=1)]
+    if not recent:
+        return False
+    return first_logon_pending(manager.connection(workspace_id), max(recent))
 
 
 def check_autostop(ctx: DoctorContext) -> CheckResult:
