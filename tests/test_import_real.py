@@ -384,3 +384,27 @@ def test_declining_the_plan_changes_nothing(obs):
     lines = seen[0].lines()
     assert lines[0] == "+ collection 'Serverless Meetup'"  # the whole plan, before any change
     assert "+ scene 'Speaker + Slides'" in lines
+
+
+@pytest.mark.parametrize("mode", ["websocket", "install"])
+def test_collection_saved_by_a_newer_obs_is_refused_naming_both(obs, tmp_path, mode):
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        running = client.request("GetVersion")["obsVersion"]
+    newer = int(running.split(".")[0]) + 1
+    data = json.loads((FIXTURES / "obs32.0.1.json").read_text())
+    for source in data["sources"]:
+        source["prev_ver"] = (newer << 24) | (1 << 16) | 0  # saved by OBS {newer}.1.0
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(data))
+    before = _live(obs)
+    install = ["--install", "--obs-config", str(obs.config_dir)] if mode == "install" else []
+    result = run_cli(
+        "-c", _config(tmp_path, obs), "obs", "import", str(path), "--yes", *install, env=_env(obs)
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"saved by OBS {newer}.1.0" in result.stderr
+    assert f"({running})" in result.stderr and "nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _live(obs) == before
+    saved = [json.loads(p.read_text()).get("name") for p in obs.scene_collection_files()]
+    assert data["name"] not in saved

@@ -14,6 +14,7 @@ from streamkit.collection.live import read_live
 from streamkit.collection.model import Collection, Scene
 from streamkit.collection.plan import Change, LiveState, Plan, Slot, Step
 from streamkit.collection.variables import expand
+from streamkit.collection.versions import inserts_below_current, refuse_newer_file
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
@@ -132,6 +133,7 @@ class Importer:
             if not answer.ok:
                 raise answer.error()
         self._obs_version = str(answers[0].data.get("obsVersion", ""))
+        refuse_newer_file(self.desired, self._obs_version)
         self._kinds, unavailable = preflight(self.desired, answers[1].data.get("inputKinds", []))
         report = ImportReport(Plan(self.desired.name), unavailable=unavailable)
         if unavailable and not self.skip_unavailable:
@@ -319,12 +321,6 @@ class Importer:
             "scenes": [s.name for s in self.desired.scenes],
             "complete": False,
         }
-
-
-def inserts_below_current(obs_version: str) -> bool:
-    """OBS 32 puts a new scene right below the current one in its list; OBS 29 at the end."""
-    major = obs_version.split(".")[0]
-    return major.isdigit() and int(major) >= 32
 
 
 def scenes_created_last_first(steps: list[Step]) -> list[Step]:

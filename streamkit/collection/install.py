@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from streamkit.collection.model import Collection
+from streamkit.collection.versions import refuse_newer_file
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
@@ -59,6 +60,7 @@ def install_collection(
             f"{config_dir} is not OBS's config folder (no basic/scenes)",
             hint="run this on the machine where OBS runs, or give --obs-config",
         )
+    refuse_newer_file(collection, str(client.request("GetVersion").get("obsVersion", "")))
     for request, label in (("GetStreamStatus", "streaming"), ("GetRecordStatus", "recording")):
         if client.request(request).get("outputActive"):
             raise UsageError(
