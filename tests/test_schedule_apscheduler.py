@@ -133,3 +133,19 @@ def test_a_start_after_the_event_ended_is_reported_not_run(tmp_path, drivers, ca
     assert record.state == "missed" and "the event ended 5 min ago" in record.detail
     assert workspace.calls == []
     assert "the event ended 5 min ago" in caplog.text
+
+
+def test_each_sync_watches_for_a_workspace_running_outside_every_window(tmp_path, drivers):
+    from streamkit.aws.schedule.plan import OUTSIDE_KEY
+
+    class Running(FakeWorkspace):
+        def state(self) -> str:
+            return "AVAILABLE"
+
+    path = tmp_path / "schedule.sqlite"
+    future = event_warming_up_at(datetime.now(UTC) + timedelta(days=2))
+    driver = make_driver(path, [future], workspace=Running())
+    driver.runner.outside_after = timedelta(hours=1)
+    drivers.append(driver)
+    driver.start(paused=True)
+    assert OUTSIDE_KEY in driver.runner.ledger.records()  # seen running, no event on

@@ -14,6 +14,7 @@ from typing import Any
 from streamkit.aws.schedule.ledger import unusable_jobstore
 from streamkit.aws.schedule.plan import Decision, Record, RetryPolicy, next_due
 from streamkit.aws.schedule.runner import Runner
+from streamkit.errors import StreamkitError
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +126,15 @@ class LocalScheduler:
         return self.scheduler.get_jobs(jobstore=ACTIONS_STORE)
 
     def sync(self) -> None:
-        """Make the stored jobs match the calendar and the ledger; report missed actions."""
+        """Make the stored jobs match the calendar and the ledger; report missed actions;
+        watch for a WorkSpace running outside every window (every `sync_every`)."""
         from apscheduler.jobstores.base import JobLookupError
 
         with self._sync_lock:
+            try:  # a WorkSpace left running outside every window: stopped and reported
+                self.runner.watch()
+            except StreamkitError as exc:
+                log.error("could not look at the WorkSpace: %s", exc.message)
             now = self.runner.clock()
             decision = self.runner.decide(now)
             for action in decision.missed:
