@@ -10,20 +10,26 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from streamkit.collection.basicini import BasicIniError, read_basic_ini
+from streamkit.collection.findings import (
+    ABSOLUTE,
+    ASSET_LIST_KEYS,
+    Finding,
+    exit_code,
+    is_secret,
+    strings,
+    unreadable,
+)
+from streamkit.collection.lint_profile import lint_profile
 from streamkit.collection.model import Collection
 from streamkit.collection.obsjson_read import parse_obs_json
 from streamkit.collection.variables import references
 from streamkit.collection.yamlformat import parse_yaml_with_lines
 from streamkit.errors import ConfigError
-from streamkit.sensitive import is_secret_key, secret_in_url
 
 COLLECTION_SUFFIXES = {".yaml", ".yml", ".json"}
-PROFILE_JSON = ("service.json", "streamEncoder.json", "recordEncoder.json")
 BUILTIN_TRANSITIONS = {"Fade", "Cut"}
 # Settings that hold a file path (lists of {"value": path} for slideshow and VLC playlists).
 ASSET_KEYS = {
@@ -37,32 +43,7 @@ ASSET_KEYS = {
     "shader_file_name",
     "lut_file",
 }
-ASSET_LIST_KEYS = {"files", "playlist"}
-ABSOLUTE = re.compile(r"^(/|~[/\\]|[A-Za-z]:[\\/]|\\\\)")
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-ONLY_VARIABLE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
-INI_PATH_KEY = re.compile(r"(FilePath|Path)$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem; `invalid` means the file could not be read or does not match its format."""
-
-    path: Path
-    line: int | None
-    message: str
-    invalid: bool = False
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
-
-
-def exit_code(findings: Sequence[Finding]) -> int:
-    """2 when any file was invalid, 1 when problems were found, else 0."""
-    if any(f.invalid for f in findings):
-        return 2
-    return 1 if findings else 0
 
 
 def lint_paths(paths: Sequence[Path]) -> tuple[list[Finding], int]:
@@ -100,17 +81,12 @@ def _targets(path: Path) -> Iterator[tuple[str, Path]]:
 # --- collections -------------------------------------------------------------------------
 
 
-def _unreadable(path: Path, exc: OSError | UnicodeDecodeError) -> list[Finding]:
-    why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror or str(exc)
-    return [Finding(path, None, f"cannot read: {why}", invalid=True)]
-
-
 def lint_collection_file(path: Path) -> list[Finding]:
     """Read a YAML or OBS JSON collection and check it."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return _unreadable(path, exc)
+        return unreadable(path, exc)
     try:
         if path.suffix == ".json":
             collection = parse_obs_json(text, path)
@@ -261,22 +237,9 @@ def _check_settings(collection: Collection, base_dir: Path) -> list[tuple[tuple,
     for i, transition in enumerate(collection.transitions):
         owners.append((("transitions", i, "settings"), transition.name, transition.settings))
     for loc, owner, settings in owners:
-        for here, key, value in _strings(settings, loc):
+        for here, key, value in strings(settings, loc):
             problems += [(here, f"{owner!r}: {m}") for m in _check_string(key, value, base_dir)]
     return problems
-
-
-def _strings(value: Any, loc: tuple, key: str = "") -> Iterator[tuple[tuple, str, str]]:
-    """(location, the key it is under, string) for every string in a settings value."""
-    if isinstance(value, str):
-        yield loc, key, value
-    elif isinstance(value, dict):
-        for sub, item in value.items():
-            inherited = key if sub == "value" and key in ASSET_LIST_KEYS else str(sub)
-            yield from _strings(item, (*loc, sub), inherited)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*loc, i), key)
 
 
 def _check_string(key: str, value: str, base_dir: Path) -> list[str]:
@@ -285,7 +248,7 @@ def _check_string(key: str, value: str, base_dir: Path) -> list[str]:
         references(value)
     except ValueError as exc:
         problems.append(f"settings.{key}: {exc}")
-    if _is_secret(key, value):
+    if is_secret(key, value):
         problems.append(
             f"settings.{key}: a password or key is committed here; write a ${{VARIABLE}} and "
             "set it in the environment instead"
@@ -334,85 +297,4 @@ def _git_ignored(path: Path) -> bool:
     return answer.returncode == 0
 
 
-def _is_secret(key: str, value: str) -> bool:
-    if not value.strip() or ONLY_VARIABLE.match(value.strip()):
-        return False
-    if is_secret_key(key):
-        return True
-    secret = secret_in_url(value)
-    return bool(secret and not secret.startswith("${"))
-
-
-# --- profiles ----------------------------------------------------------------------------
-
-
-def lint_profile(folder: Path) -> list[Finding]:
-    """Check an exported OBS profile: basic.ini and the JSON files next to it."""
-    findings = _lint_basic_ini(folder / "basic.ini")
-    for name in PROFILE_JSON:
-        path = folder / name
-        if path.exists():
-            findings += _lint_profile_json(path)
-    return findings
-
-
-def _lint_basic_ini(path: Path) -> list[Finding]:
-    if not path.exists():
-        return [Finding(path, None, "missing: a profile folder needs basic.ini", invalid=True)]
-    try:
-        ini = read_basic_ini(path)
-    except BasicIniError as exc:
-        return [Finding(path, exc.line, f"invalid INI: {exc.reason}", invalid=True)]
-    except ConfigError as exc:  # unreadable, or not UTF-8
-        return [Finding(path, None, exc.message.removeprefix(f"{path}: "), invalid=True)]
-    findings = []
-    for (section, key), value in ini.values.items():
-        line = ini.lines.get((section, key))
-        if INI_PATH_KEY.search(key) and ABSOLUTE.match(value):
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    f"[{section}] {key}: absolute path {value!r} will not exist on "
-                    "another machine; leave it out to use OBS's default",
-                )
-            )
-        if is_secret_key(key) and value.strip():
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    f"[{section}] {key}: a password or key is committed here; leave it empty",
-                )
-            )
-    return findings
-
-
-def _lint_profile_json(path: Path) -> list[Finding]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        return _unreadable(path, exc)
-    except json.JSONDecodeError as exc:
-        return [Finding(path, exc.lineno, f"invalid JSON: {exc.msg}", invalid=True)]
-    if not isinstance(data, dict):
-        return [Finding(path, 1, "expected a JSON object", invalid=True)]
-    findings = []
-    lines = text.splitlines()
-    settings = data.get("settings", data)
-    for here, key, value in _strings(settings if isinstance(settings, dict) else {}, ()):
-        if _is_secret(key, value):
-            line = next(
-                (n for n, text_line in enumerate(lines, start=1) if f'"{key}"' in text_line), None
-            )
-            what = "stream key" if key == "key" else "password or key"
-            findings.append(
-                Finding(
-                    path,
-                    line,
-                    f"settings.{'.'.join(map(str, here))}: a {what} is committed here; "
-                    "leave it empty (it is set when the profile is imported)",
-                )
-            )
-    return findings
+__all__ = ["Finding", "check_collection", "exit_code", "lint_paths", "lint_profile"]
