@@ -29,7 +29,7 @@ from streamkit.show.control import ShowControl
 from streamkit.show.question import QuestionDisplay
 from streamkit.tui.chatlines import PickList, chat_line, chat_state_text, question_line
 
-DRAIN_INTERVAL_S = 1 / 3  # the inbox is emptied and the lists redrawn at most 3 times a second
+DRAIN_INTERVAL_S = 0.5  # the inbox is emptied and the chat redrawn at most twice a second
 CHAT_LINES = 200  # messages kept for the chat list
 QUESTIONS_EVERY_S = 1.0  # questions arriving redraw their list at most once a second
 
