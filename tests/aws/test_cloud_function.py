@@ -212,3 +212,18 @@ def test_deploy_with_the_function_invokes_it_at_each_action_and_every_few_minute
     assert json.loads(start["Target"]["Input"])["trigger"] == "soon-start"
     again = schedule(aws_env, path, "diff")
     assert again.returncode == 0, again.stdout
+
+
+def test_a_workspace_stopped_during_its_window_is_started_again_once(moto, workspace_id):
+    event = payload(workspace_id)
+    clock = FakeClock(POWER_ON)
+    handler({**event, "trigger": "meetup-start"}, clock=clock)
+    moto.control(workspace_id=workspace_id, state="STOPPED")  # AutoStop cut in at 18:00
+    clock.now = POWER_ON + 75 * MIN
+    (again,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert again.startswith("start meetup-start-again: done")
+    assert describe(moto, workspace_id)["State"] in ("STARTING", "AVAILABLE")
+    moto.control(workspace_id=workspace_id, state="STOPPED")  # stopped again: someone meant it
+    clock.now += 5 * MIN
+    assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []
+    assert describe(moto, workspace_id)["State"] == "STOPPED"

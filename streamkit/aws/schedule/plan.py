@@ -256,6 +256,20 @@ def window_at(actions: Iterable[Action], now: datetime) -> Action | None:
     return None
 
 
+def restart_due(
+    actions: Iterable[Action], records: dict[str, Record], state: str, now: datetime
+) -> Action | None:
+    """A start again for a WorkSpace found STOPPED inside its window after its start was
+    done (AutoStop or a stop cut in): once per window, so a second stop is left alone."""
+    window = window_at(actions, now)
+    if window is None or state != "STOPPED":
+        return None
+    started = records.get(window.key)
+    if started is None or started.state != "done" or started.last_attempt < window.at:
+        return None  # the start itself is still to run (late, retried) or was missed
+    return replace(window, key=f"{window.key}-again", at=now)
+
+
 @dataclass(frozen=True)
 class OutsideVerdict:
     """What to do about a WorkSpace running outside every window."""

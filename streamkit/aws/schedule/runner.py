@@ -24,9 +24,11 @@ from streamkit.aws.schedule.plan import (
     acknowledged,
     decide,
     lateness,
+    next_due,
     outcome_after_failure,
     pending_stops,
     plan,
+    restart_due,
     utcnow,
     watch_outside,
 )
@@ -103,7 +105,9 @@ class Runner:
             for action in decision.missed:
                 self._missed(action, now)
             done = [self._perform(action) for action in decision.run]
-            self.watch()
+            looked = self.watch()
+            if looked is not None and looked.key != OUTSIDE_KEY:  # started again
+                done.append(looked)
             return done
 
     def execute(self, key: str, *, may_run: bool = True) -> Record | None:
@@ -137,7 +141,8 @@ class Runner:
     # -- a WorkSpace running outside every window ---------------------------------------
 
     def watch(self) -> Record | None:
-        """Stop (behind the interlock) and report a WorkSpace running outside every window."""
+        """Start again a WorkSpace stopped inside its window (once); stop (behind the
+        interlock) and report one running outside every window."""
         if self.outside_after is None:
             return None
         with self._lock:
@@ -148,7 +153,13 @@ class Runner:
                 for key, r in records.items()
             ):
                 return None  # a scheduled stop is being tried already
-            running = self.workspace.state() in RUNNING
+            state = self.workspace.state()
+            again = restart_due(self.actions(now), records, state, now)
+            due = next_due(again, records.get(again.key), self.policy) if again else None
+            if again is not None and due is not None and due <= now:
+                log.warning("the WorkSpace is STOPPED during %s: starting it again", again.titles)
+                return self._perform(again)
+            running = state in RUNNING
             record = records.get(OUTSIDE_KEY)
             verdict = watch_outside(self.actions(now), running, record, now, self.outside_after)
             if verdict.record is None:
