@@ -86,10 +86,15 @@ def find_source(
     return source
 
 
-def find_scene(ctx: Context, p: Params) -> Scene:
+def find_scene(ctx: Context, p: Params, accept: str = "scene") -> Scene:
+    """The scene named in the request; `accept` "group" wants a group, "either" takes both."""
     source = find_source(ctx, p, "sceneName", "sceneUuid")
     if not isinstance(source, Scene):
         raise RequestError(INVALID_RESOURCE_TYPE, "The specified source is not a scene.")
+    if source.is_group and accept == "scene":
+        raise RequestError(INVALID_RESOURCE_TYPE, "The specified source is not a scene. (Is group)")
+    if not source.is_group and accept == "group":
+        raise RequestError(INVALID_RESOURCE_TYPE, "The specified source is not a group. (Is scene)")
     return source
 
 
@@ -107,8 +112,9 @@ def find_audio_input(ctx: Context, p: Params) -> Input:
     return source
 
 
-def find_item(ctx: Context, p: Params) -> tuple[Scene, SceneItem]:
-    scene = find_scene(ctx, p)
+def find_item(ctx: Context, p: Params, accept: str = "either") -> tuple[Scene, SceneItem]:
+    """The scene item `sceneItemId` of the scene (or, for most item requests, group) named."""
+    scene = find_scene(ctx, p, accept)
     item_id = p.integer("sceneItemId", 0)
     item = scene.find_item(item_id)
     if item is None:

@@ -53,7 +53,7 @@ def _item_json(scene: Scene, item: SceneItem) -> dict[str, Any]:
     is_input = isinstance(source, Input)
     return {
         "inputKind": source.kind if is_input else None,
-        "isGroup": None if is_input else False,
+        "isGroup": None if is_input else source.is_group,
         "sceneItemBlendMode": item.blend_mode,
         "sceneItemEnabled": item.enabled,
         "sceneItemId": item.id,
@@ -78,13 +78,13 @@ def get_scene_item_list(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("GetGroupSceneItemList")
 def get_group_scene_item_list(ctx: Context, p: Params) -> dict[str, Any]:
-    find_scene(ctx, p)
-    raise RequestError(INVALID_RESOURCE_TYPE, "The specified source is not a group.")
+    group = find_scene(ctx, p, "group")
+    return {"sceneItems": [_item_json(group, item) for item in group.items]}
 
 
 @request("GetSceneItemId")
 def get_scene_item_id(ctx: Context, p: Params) -> dict[str, Any]:
-    scene = find_scene(ctx, p)
+    scene = find_scene(ctx, p, "either")
     name = p.string("sourceName")
     offset = p.integer("searchOffset", -1) if p.has("searchOffset") else 0
     matches = [i for i in scene.items if i.source.name == name]
@@ -99,7 +99,7 @@ def get_scene_item_id(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("GetSceneItemSource", since="5.4.0")
 def get_scene_item_source(ctx: Context, p: Params) -> dict[str, Any]:
-    _, item = find_item(ctx, p)
+    _, item = find_item(ctx, p, "scene")
     return {"sourceName": item.source.name, "sourceUuid": item.source.uuid}
 
 
@@ -129,7 +129,7 @@ def create_scene_item(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("DuplicateSceneItem")
 def duplicate_scene_item(ctx: Context, p: Params) -> dict[str, Any]:
-    scene, item = find_item(ctx, p)
+    scene, item = find_item(ctx, p, "scene")
     target = scene
     if p.has("destinationSceneName") or p.has("destinationSceneUuid"):
         dest = find_source(ctx, p, "destinationSceneName", "destinationSceneUuid")
@@ -143,7 +143,7 @@ def duplicate_scene_item(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("RemoveSceneItem")
 def remove_scene_item(ctx: Context, p: Params) -> None:
-    scene, item = find_item(ctx, p)
+    scene, item = find_item(ctx, p, "scene")
     scene.items.remove(item)
     ctx.emit(
         "SceneItemRemoved",

@@ -48,7 +48,7 @@ def get_scene_list(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("GetGroupList")
 def get_group_list(ctx: Context, p: Params) -> dict[str, Any]:
-    return {"groups": []}
+    return {"groups": [g.name for g in ctx.state.collection.groups]}
 
 
 @request("GetCurrentProgramScene")

@@ -122,6 +122,7 @@ class Scene(Source):
 
     items: list[SceneItem] = field(default_factory=list)
     next_item_id: int = 1
+    is_group: bool = False  # a group: a scene that lives inside other scenes, not in the list
 
     def add_item(self, source: Source, enabled: bool = True) -> SceneItem:
         width, height = source.size if isinstance(source, Input) else (1920.0, 1080.0)
@@ -158,6 +159,7 @@ class SceneCollection:
     program: str = ""
     preview: str = ""
     transitions: list[Transition] = field(default_factory=list)
+    groups: list[Scene] = field(default_factory=list)
     current_transition: str = "Fade"
     transition_duration_ms: int = 300
     transition_seq: int = 0  # bumped by every transition start; a superseded one never ends
@@ -176,10 +178,13 @@ class SceneCollection:
 
     def source(self, name: str) -> Source | None:
         """The scene or input called `name` (sources share one namespace)."""
-        return next((s for s in [*self.scenes, *self.inputs] if s.name == name), None)
+        return next((s for s in self._sources() if s.name == name), None)
 
     def source_by_uuid(self, source_uuid: str) -> Source | None:
-        return next((s for s in [*self.scenes, *self.inputs] if s.uuid == source_uuid), None)
+        return next((s for s in self._sources() if s.uuid == source_uuid), None)
+
+    def _sources(self) -> list[Source]:
+        return [*self.scenes, *self.groups, *self.inputs]
 
     def scene(self, name: str) -> Scene | None:
         return next((s for s in self.scenes if s.name == name), None)
@@ -209,6 +214,12 @@ class SceneCollection:
                 raise KeyError(scene)
             target.add_item(source)
         return source
+
+    def add_group(self, name: str) -> Scene:
+        """A group (no request creates one: OBS loads them from collection files)."""
+        group = Scene(name, new_uuid(f"group:{name}"), is_group=True)
+        self.groups.append(group)
+        return group
 
     def add_scene(self, name: str, below: str | None = None) -> Scene:
         """A new scene at the end of the list, or right below the scene `below` (as OBS 32
