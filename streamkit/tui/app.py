@@ -34,6 +34,7 @@ METER_INTERVAL_S = 0.1  # meters are redrawn at most 10 times a second
 CONNECT_BACKOFF_CAP_S = 5.0
 # Textual's own palette entries that streamkit's actions already offer.
 SHADOWED_COMMANDS = {"Quit", "Keys"}
+OBS_UNREACHABLE = "obs_unreachable"  # the alarm's key among the health metrics' alarms
 
 
 class StreamkitApp(App[None]):
@@ -159,6 +160,30 @@ class StreamkitApp(App[None]):
             elif change.state is ConnectionState.FAILED:
                 self.main.write_log(f"connection failed: {change.detail}", "bold red")
             self._set_stale(True)
+        self._obs_alarm(change.state is not ConnectionState.CONNECTED and self.snapshot is not None)
+
+    def _obs_alarm(self, raised: bool) -> None:
+        """OBS going away once it was there is an alarm: the stream may be running unwatched,
+        or not at all. It clears when OBS answers again."""
+        if raised == (OBS_UNREACHABLE in self.alarms):
+            return
+        if raised:
+            self.alarms[OBS_UNREACHABLE] = AlertEvent(
+                time.time(),
+                OBS_UNREACHABLE,
+                Level.ALARM,
+                Level.OK,
+                None,
+                None,
+                "OBS unreachable — the stream may be down: check the streaming PC "
+                "(is OBS running?) and its network",
+                "check the streaming PC",
+            )
+            self.main.write_log("ALARM: OBS unreachable", LEVEL_STYLE[Level.ALARM])
+        else:
+            self.alarms.pop(OBS_UNREACHABLE)
+            self.main.write_log("OBS reachable again", "green")
+        self.main.banner.alarms = tuple(self.alarms.values())
 
     def _set_stale(self, stale: bool) -> None:
         if not stale:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.widgets import Input
 
@@ -290,6 +292,10 @@ async def test_outage_keeps_data_marks_it_stale_and_reconnects(make_app, sim):
         await pilot.press("2")
         await until(pilot, lambda: "2 ● Speaker PGM" in panel_text(app, "scenes"))
         sim.crash()
+        crashed = time.monotonic()
+        await until(pilot, lambda: "OBS unreachable" in banner_text(app), timeout=2)
+        assert time.monotonic() - crashed < 2  # an alarm within 2 s
+        assert "ALARM: OBS unreachable" in log_text(app)
         await until(pilot, lambda: app.connection.state is ConnectionState.RECONNECTING)
         assert "RECONNECTING" in header_text(app)
         assert "2 ● Speaker PGM" in panel_text(app, "scenes")  # the last data stays
@@ -304,6 +310,8 @@ async def test_outage_keeps_data_marks_it_stale_and_reconnects(make_app, sim):
         await until(pilot, lambda: "5 ● Be Right Back PGM" in panel_text(app, "scenes"))
         assert not app.main.query_one("#body").has_class("stale")
         assert "reconnected to OBS" in log_text(app)
+        assert "OBS unreachable" not in banner_text(app)
+        assert "OBS reachable again" in log_text(app)
 
 
 async def test_starting_without_obs_keeps_retrying(make_app, sim):
