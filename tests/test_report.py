@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from streamkit.cli import main
+from streamkit.health.chart import render_svg
 from streamkit.health.metrics import percentile
 from streamkit.health.report import (
     format_summary,
-    render_svg,
     summarize,
     summary_to_json,
     time_live,

@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from streamkit.health.report import format_summary, render_svg, summarize, summary_to_json
+    from streamkit.health.chart import render_svg
+    from streamkit.health.report import format_summary, summarize, summary_to_json
     from streamkit.health.sessionlog import read_session_log
 
     log = read_session_log(args.log)
