@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from streamkit.commands import load_config
@@ -51,13 +52,16 @@ def cmd_health(args: argparse.Namespace) -> int:
     )
     log = SessionLog(path) if path else None
     try:
-        with client_for(config.obs, reconnect=args.watch, subscriptions=0) as client:
+        client = client_for(config.obs, reconnect=args.watch, subscriptions=0)
+        if args.watch:
+            wait_for_obs(client, f"{config.obs.host}:{config.obs.port}")
+        with client:
             monitor = StreamMonitor(client, config.health, config.degrade, log=log)
             if args.no_auto:
                 monitor.set_override(True)
             if args.watch:
                 try:
-                    _watch(monitor, config.health.poll_interval_s, path)
+                    _watch(monitor, config.health.poll_interval_s, path, log)
                 finally:
                     print()  # end the live table's last line before any message
             else:
@@ -86,7 +90,29 @@ def alert_line(event, clock: str) -> str:
     return f"{clock} {event.level.name} {event.message}"
 
 
-def _watch(monitor, interval: float, path) -> None:
+def wait_for_obs(client, where: str, sleep=time.sleep) -> None:
+    """Connect, waiting for OBS as the TUI does: a refused password is final, an OBS that is
+    not there yet is asked again (backing off to 5 s) until it answers or Ctrl+C."""
+    from streamkit.obs.errors import ObsAuthFailed, ObsError
+
+    delay, said = 0.5, ""
+    while True:
+        try:
+            client.connect()
+            if said:
+                print(f"OBS at {where} answers", file=sys.stderr)
+            return
+        except ObsAuthFailed:
+            raise
+        except ObsError as exc:
+            if exc.message != said:
+                print(f"waiting for OBS ({exc.message}); Ctrl+C to stop", file=sys.stderr)
+                said = exc.message
+        sleep(delay)
+        delay = min(delay * 2, 5.0)
+
+
+def _watch(monitor, interval: float, path, log=None) -> None:
     from rich.console import Group
     from rich.live import Live
     from rich.text import Text
@@ -94,11 +120,20 @@ def _watch(monitor, interval: float, path) -> None:
     from streamkit.obs.errors import ObsAuthFailed, ObsError
 
     history: list[str] = []
+    outage_since: float | None = None
     with Live(Text("waiting for the first reading..."), refresh_per_second=4) as live:
         while True:
             started = time.monotonic()
             try:
                 update = monitor.sample_once()
+                if outage_since is not None:
+                    lasted = round(time.time() - outage_since)
+                    history.append(
+                        f"{time.strftime('%H:%M:%S')} OK OBS reachable again ({lasted} s)"
+                    )
+                    if log is not None:
+                        log.outage(time.time(), "ended")
+                    outage_since = None
                 history.extend(
                     alert_line(event, time.strftime("%H:%M:%S")) for event in update.alerts
                 )
@@ -114,7 +149,19 @@ def _watch(monitor, interval: float, path) -> None:
             except ObsAuthFailed:
                 raise  # the password changed: retrying cannot help, say so and exit 4
             except ObsError as exc:
-                live.update(Text(f"OBS: {exc.message} — retrying", style="bold red"))
+                if outage_since is None:  # an alarm once per outage, in the log file too
+                    outage_since = time.time()
+                    history.append(
+                        f"{time.strftime('%H:%M:%S')} ALARM OBS unreachable — {exc.message}"
+                    )
+                    if log is not None:
+                        log.outage(outage_since, "began", exc.message)
+                live.update(
+                    Group(
+                        Text(f"OBS unreachable: {exc.message} — retrying", style="bold red"),
+                        Text("\n".join(history[-8:])),
+                    )
+                )
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
 

@@ -49,6 +49,15 @@ class QuestionLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Outage:
+    """A time OBS did not answer; `end` is None when the log ends before it does."""
+
+    start: float
+    end: float | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """The post-event figures of one session log."""
 
@@ -65,6 +74,7 @@ class Summary:
     actions: list[LogRecord] = field(default_factory=list)
     skipped: list[SkippedLine] = field(default_factory=list)
     questions: list[QuestionLine] = field(default_factory=list)
+    outages: list[Outage] = field(default_factory=list)
 
 
 def _int(value: Any) -> int | None:
@@ -161,6 +171,18 @@ def questions_of(records: list[LogRecord]) -> list[QuestionLine]:
     return list(lines.values())
 
 
+def outages_of(records: list[LogRecord]) -> list[Outage]:
+    """Outage records paired: each `began` with the next `ended`."""
+    found: list[Outage] = []
+    for record in records:
+        event = record.data.get("event")
+        if event == "began" and (not found or found[-1].end is not None):
+            found.append(Outage(record.t, None, str(record.data.get("detail", ""))))
+        elif event == "ended" and found and found[-1].end is None:
+            found[-1] = replace(found[-1], end=record.t)
+    return found
+
+
 def summarize(log: SessionRecords) -> Summary:
     """The figures of a session log read with sessionlog.read_session_log."""
     samples = log.of_type("sample")
@@ -182,6 +204,7 @@ def summarize(log: SessionRecords) -> Summary:
         actions=log.of_type("action"),
         skipped=list(log.skipped),
         questions=questions_of(log.of_type("question")),
+        outages=outages_of(log.of_type("outage")),
     )
 
 
@@ -234,6 +257,13 @@ def format_summary(summary: Summary, title: str = "") -> str:
     for alert in summary.alerts:
         level = str(alert.data.get("level", "?"))
         out.append(f"  {clock(alert.t)}  {level:<5}  {alert.data.get('message', '')}")
+    if summary.outages:
+        out.append(f"OBS unreachable ({len(summary.outages)}):")
+        for outage in summary.outages:
+            until = clock(outage.end) if outage.end is not None else "the end of the log"
+            lasted = f" ({format_duration(outage.end - outage.start)})" if outage.end else ""
+            detail = f"  {outage.detail}" if outage.detail else ""
+            out.append(f"  {clock(outage.start)} to {until}{lasted}{detail}")
     out.append(f"Actions ({len(summary.actions)}):")
     for action in summary.actions:
         out.append(f"  {clock(action.t)}  {action.data.get('message', '')}")
@@ -286,6 +316,14 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
         "alerts": [{"t": iso_utc(a.t), **a.data} for a in summary.alerts],
         "actions": [{"t": iso_utc(a.t), **a.data} for a in summary.actions],
         "skipped_lines": [{"line": s.line, "reason": s.reason} for s in summary.skipped],
+        "outages": [
+            {
+                "start": iso_utc(o.start),
+                "end": None if o.end is None else iso_utc(o.end),
+                "detail": o.detail,
+            }
+            for o in summary.outages
+        ],
         "questions": [
             {
                 "id": q.id,

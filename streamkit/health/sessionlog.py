@@ -16,8 +16,9 @@ from streamkit.errors import StreamkitError, UsageError
 from streamkit.health.settings import SessionLogSettings
 from streamkit.redact import REDACT
 
-RECORD_TYPES = ("sample", "alert", "action", "note", "question")
+RECORD_TYPES = ("sample", "alert", "action", "note", "question", "outage")
 QUESTION_EVENTS = ("asked", "shown", "answered")
+OUTAGE_EVENTS = ("began", "ended")
 
 
 class _Recordable(Protocol):
@@ -104,6 +105,12 @@ class SessionLog:
     def note(self, t: float, text: str, **fields: Any) -> None:
         """Log a free-text note (stream started, operator remark, ...)."""
         self.write("note", t, {"text": text, **fields})
+
+    def outage(self, t: float, event: str, detail: str = "") -> None:
+        """Log that OBS stopped answering (`began`) or answers again (`ended`)."""
+        if event not in OUTAGE_EVENTS:
+            raise ValueError(f"unknown outage event {event!r}")
+        self.write("outage", t, {"event": event, "detail": detail})
 
     def question(self, t: float, event: str, **fields: Any) -> None:
         """Log an audience question `event` (asked, shown, answered) with its id, author, text."""
