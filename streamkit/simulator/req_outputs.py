@@ -226,16 +226,6 @@ def toggle_record_pause(ctx: Context, p: Params) -> None:
     _pause(ctx, not ctx.outputs.record.paused)
 
 
-@request("GetVirtualCamStatus")
-def get_virtual_cam_status(ctx: Context, p: Params) -> dict[str, Any]:
-    return {"outputActive": False}
-
-
-@request("GetReplayBufferStatus")
-def get_replay_buffer_status(ctx: Context, p: Params) -> dict[str, Any]:
-    return {"outputActive": False}
-
-
 @request("GetOutputList")
 def get_output_list(ctx: Context, p: Params) -> dict[str, Any]:
     video = ctx.state.profile.parameters
@@ -255,7 +245,7 @@ def get_output_list(ctx: Context, p: Params) -> dict[str, Any]:
     }
 
 
-def _find_output(ctx: Context, p: Params) -> Output:
+def find_output(ctx: Context, p: Params) -> Output:
     name = p.string("outputName")
     output = ctx.outputs.find(name)
     if output is None:
@@ -265,22 +255,22 @@ def _find_output(ctx: Context, p: Params) -> Output:
 
 @request("GetOutputStatus")
 def get_output_status(ctx: Context, p: Params) -> dict[str, Any]:
-    return _find_output(ctx, p).status(ctx.outputs.now())
+    return find_output(ctx, p).status(ctx.outputs.now())
 
 
 @request("StartOutput")
 def start_named_output(ctx: Context, p: Params) -> None:
-    start_output(ctx, _find_output(ctx, p))
+    start_output(ctx, find_output(ctx, p))
 
 
 @request("StopOutput")
 def stop_named_output(ctx: Context, p: Params) -> None:
-    stop_output(ctx, _find_output(ctx, p))
+    stop_output(ctx, find_output(ctx, p))
 
 
 @request("ToggleOutput")
 def toggle_named_output(ctx: Context, p: Params) -> dict[str, Any]:
-    output = _find_output(ctx, p)
+    output = find_output(ctx, p)
     was_active = output.active
     (stop_output if was_active else start_output)(ctx, output)
     return {"outputActive": not was_active}  # what was asked for, as OBS answers

@@ -196,6 +196,13 @@ def _colour_of(source: Source) -> tuple[int, int, int]:
 
 @request("GetSourceScreenshot")
 def get_source_screenshot(ctx: Context, p: Params) -> dict[str, Any]:
+    image_format, image = render_screenshot(ctx, p)
+    data = base64.b64encode(image).decode()
+    return {"imageData": f"data:image/{image_format};base64,{data}"}
+
+
+def render_screenshot(ctx: Context, p: Params) -> tuple[str, bytes]:
+    """(format, image) of the source as GetSourceScreenshot/SaveSourceScreenshot ask for it."""
     source = find_source(ctx, p)
     image_format = p.string("imageFormat")
     if image_format not in IMAGE_MAKERS:
@@ -216,6 +223,4 @@ def get_source_screenshot(ctx: Context, p: Params) -> dict[str, Any]:
         p.integer("imageCompressionQuality", -1, 100)
     if isinstance(source, Input) and not source.has_video:
         raise RequestError(REQUEST_PROCESSING_FAILED, "Failed to render screenshot.")
-    make = IMAGE_MAKERS[image_format]
-    data = base64.b64encode(make(width, height, _colour_of(source))).decode()
-    return {"imageData": f"data:image/{image_format};base64,{data}"}
+    return image_format, IMAGE_MAKERS[image_format](width, height, _colour_of(source))

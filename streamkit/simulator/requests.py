@@ -12,6 +12,7 @@ from streamkit.simulator import (  # noqa: F401
     req_inputs,
     req_items,
     req_outputs,
+    req_rest,
     req_scenes,
     req_sources,
 )

@@ -61,6 +61,7 @@ class Source:
     name: str
     uuid: str
     filters: list[Filter] = field(default_factory=list)
+    private_settings: dict[str, Any] = field(default_factory=dict)
 
     def find_filter(self, name: str) -> Filter | None:
         return next((f for f in self.filters if f.name == name), None)
@@ -80,6 +81,12 @@ class Input(Source):
     tracks: dict[str, bool] = field(default_factory=lambda: {str(i): True for i in range(1, 7)})
 
     plugin_loaded: bool = True  # False: OBS kept it from a file, but no plugin provides the kind
+    deinterlace: dict[str, str] = field(
+        default_factory=lambda: {
+            "inputDeinterlaceMode": "OBS_DEINTERLACE_MODE_DISABLE",
+            "inputDeinterlaceFieldOrder": "OBS_DEINTERLACE_FIELD_ORDER_TOP",
+        }
+    )
 
     @property
     def spec(self) -> InputKind | None:
@@ -114,6 +121,7 @@ class SceneItem:
     locked: bool = False
     transform: dict[str, Any] = field(default_factory=dict)
     blend_mode: str = "OBS_BLEND_NORMAL"
+    private_settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,6 +131,9 @@ class Scene(Source):
     items: list[SceneItem] = field(default_factory=list)
     next_item_id: int = 1
     is_group: bool = False  # a group: a scene that lives inside other scenes, not in the list
+    transition_override: dict[str, Any] = field(
+        default_factory=lambda: {"transitionName": None, "transitionDuration": None}
+    )
 
     def add_item(self, source: Source, enabled: bool = True) -> SceneItem:
         width, height = source.size if isinstance(source, Input) else (1920.0, 1080.0)

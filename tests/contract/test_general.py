@@ -5,6 +5,7 @@ from __future__ import annotations
 import obsws_python
 import pytest
 
+from streamkit.simulator.requests import available_requests, request_since
 from tests.contract.conftest import Backend, RawClient, unique
 
 # Every request streamkit uses, with the obs-websocket version that introduced it.
@@ -117,6 +118,21 @@ def test_get_version_lists_every_request_streamkit_uses(
     for newer in ("GetSourceFilterKindList",):
         if not obs_backend.at_least(STREAMKIT_REQUESTS[newer]):
             assert newer not in version["availableRequests"]
+
+
+def test_get_version_lists_exactly_the_requests_of_its_version(
+    obs_backend: Backend, raw: RawClient
+) -> None:
+    """Every request obs-websocket of that version has, none newer; the simulator's record of
+    when each request came is checked against real OBS 29 (5.1) and 32 (5.7) here."""
+    listed = raw.call("GetVersion")["availableRequests"]
+    assert len(listed) == len(set(listed))
+    expected = {
+        r
+        for r in available_requests()
+        if _version(request_since(r)) <= _version(obs_backend.version)
+    }
+    assert set(listed) == expected
 
 
 def test_get_stats_reports_every_field(raw: RawClient) -> None:
