@@ -113,12 +113,28 @@ def test_ndi_inputs_and_switch_read_back(client):
     ndi = NdiControl(client)
     before = {i.name: i.sender for i in ndi.inputs()}
     assert before["NDI Speaker"].endswith("(Zoom - Active Speaker)")
-    switched = ndi.switch("NDI Speaker", "STUDIO-MAC (Zoom - Gallery)")
+    switched = ndi.switch("NDI Speaker", "STUDIO-MAC (Zoom - Gallery)", force=True)
     assert switched.sender == "STUDIO-MAC (Zoom - Gallery)"
     settings = client.request("GetInputSettings", {"inputName": "NDI Speaker"})["inputSettings"]
     assert settings["ndi_source_name"] == "STUDIO-MAC (Zoom - Gallery)"
     assert settings["ndi_bw_mode"] == 0  # overlay: other settings kept
-    ndi.switch("NDI Speaker", before["NDI Speaker"])
+    ndi.switch("NDI Speaker", before["NDI Speaker"], force=True)
+
+
+def test_without_the_plugin_a_sender_not_configured_is_refused(client):
+    """Debian's OBS has no NDI plugin: nothing is discovered, so only configured names go."""
+    ndi = NdiControl(client, ["ZOOM-PC (Zoom - Gallery)"])
+    before = {i.name: i.sender for i in ndi.inputs()}
+    with pytest.raises(UsageError) as refused:
+        ndi.switch("NDI Speaker", "ZOOM-PC (Zoom - Galery)")
+    message = str(refused.value)
+    assert "the NDI plugin is not loaded in OBS" in message
+    assert "closest: ZOOM-PC (Zoom - Gallery)" in message and "--force" in message
+    assert {i.name: i.sender for i in ndi.inputs()} == before  # nothing changed
+    assert ndi.switch("NDI Speaker", "ZOOM-PC (Zoom - Gallery)").sender == (
+        "ZOOM-PC (Zoom - Gallery)"
+    )
+    ndi.switch("NDI Speaker", before["NDI Speaker"], force=True)
 
 
 def test_ndi_swap(client):
@@ -134,6 +150,7 @@ def test_ndi_senders_fall_back_to_config_without_the_plugin(client):
     ndi = NdiControl(client, ["ZOOM-PC (Zoom - Gallery)"], sleep=lambda s: None)
     listing = ndi.senders("NDI Speaker", attempts=2)
     assert listing.source == "config" and listing.senders == ["ZOOM-PC (Zoom - Gallery)"]
+    assert listing.plugin is False
 
 
 def test_ndi_switch_on_a_non_ndi_input_is_refused(client):
@@ -274,6 +291,11 @@ def test_cli_scene_segments_and_stop_confirmation(show_obs, client, tmp_path):
     assert "> " in listing.splitlines()[1] and "Talk" in listing.splitlines()[1]
     result = run_cli("-c", config, "show", "ndi", "list", env=env)
     assert "NDI Speaker:" in result.stdout
+    assert "the NDI plugin is not loaded in OBS" in result.stderr  # Debian's OBS has none
+    result = run_cli("-c", config, "show", "ndi", "senders", "NDI Speaker", env=env)
+    assert result.returncode == 0 and "ZOOM-PC (Zoom - Gallery)" in result.stdout
+    typo = run_cli("-c", config, "show", "ndi", "switch", "NDI Speaker", "ZOOM-PC (Zom)", env=env)
+    assert typo.returncode == 2 and "the NDI plugin is not loaded" in typo.stderr
     result = run_cli("-c", config, "show", "stream", "stop", env=env)
     assert result.returncode == 2 and "--yes" in result.stderr
     result = run_cli("-c", config, "show", "scene", "Nope", env=env)

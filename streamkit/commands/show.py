@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     switch.add_argument("input", type=name_of("an input"))
     switch.add_argument("sender", type=name_of("an NDI sender"))
     switch.add_argument(
-        "--force", action="store_true", help="switch even to a sender the NDI plugin does not list"
+        "--force",
+        action="store_true",
+        help="switch even to a sender neither the NDI plugin nor show.ndi_senders lists",
     )
     switch.set_defaults(handler=_with_client(_ndi_switch))
     swap = n.add_parser("swap", help="exchange the senders of two NDI inputs")
@@ -175,9 +177,23 @@ def _ndi(client, config):
     return NdiControl(client, config.show.ndi_senders)
 
 
+NO_PLUGIN = (
+    "WARNING: the NDI plugin is not loaded in OBS: NDI inputs show black "
+    "(install DistroAV on the streaming PC and restart OBS)"
+)
+
+
+def _warn_without_plugin(ndi) -> None:
+    if not ndi.plugin_loaded():
+        print(NO_PLUGIN, file=sys.stderr)
+
+
 def _ndi_list(client, config, args) -> None:
-    inputs = _ndi(client, config).inputs()
-    if not inputs:
+    ndi = _ndi(client, config)
+    inputs = ndi.inputs()
+    if inputs:
+        _warn_without_plugin(ndi)
+    else:
         print("no NDI inputs in the current scene collection")
     for item in inputs:
         print(f"{item.name}: {item.sender or '(none)'}")
@@ -185,9 +201,12 @@ def _ndi_list(client, config, args) -> None:
 
 def _ndi_senders(client, config, args) -> None:
     listing = _ndi(client, config).senders(args.input)
+    if not listing.plugin:
+        print(NO_PLUGIN, file=sys.stderr)
     if listing.source == "config":
+        found = "lists no senders" if listing.plugin else "cannot list senders"
         print(
-            "(the NDI plugin lists no senders; these are the names from show.ndi_senders)",
+            f"(the NDI plugin {found} yet; these are the names from show.ndi_senders)",
             file=sys.stderr,
         )
     for name in listing.senders:
@@ -195,7 +214,10 @@ def _ndi_senders(client, config, args) -> None:
 
 
 def _ndi_switch(client, config, args) -> None:
-    result = _ndi(client, config).switch(args.input, args.sender, force=args.force)
+    ndi = _ndi(client, config)
+    result = ndi.switch(args.input, args.sender, force=args.force)
+    if args.force:
+        _warn_without_plugin(ndi)
     print(f"{result.name}: {result.sender}")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
-from streamkit.obs.errors import ObsError, ObsRequestFailed
+from streamkit.obs.errors import ObsError
 from streamkit.obs.types import Request
 
 NDI_KIND = "ndi_source"
@@ -25,8 +26,13 @@ class NdiInput:
 
 @dataclass(frozen=True)
 class SenderList:
+    """What to offer: the plugin's live list, else the configured names (`source` says which).
+
+    `plugin` is False when OBS has no NDI plugin (every NDI input shows black)."""
+
     senders: list[str]
     source: str  # "obs" (the plugin's live list) or "config" (fallback names)
+    plugin: bool = True
 
 
 class NdiControl:
@@ -56,24 +62,23 @@ class NdiControl:
             if r.ok
         ]
 
-    def senders(self, input_name: str, *, attempts: int = 4, interval: float = 1.5) -> SenderList:
-        """The senders the plugin sees; its list is empty for a while after OBS starts, so retry.
+    def plugin_loaded(self) -> bool:
+        """Whether OBS knows the `ndi_source` kind (DistroAV loaded)."""
+        kinds = self.client.request("GetInputKindList", {"unversioned": True}).get("inputKinds")
+        return NDI_KIND in (kinds or [])
 
-        Falls back to the senders named in the config when OBS offers none (no plugin, or no
-        sender found yet).
-        """
+    def senders(self, input_name: str, *, attempts: int = 1, interval: float = 1.5) -> SenderList:
+        """The senders the plugin sees. Its list is empty for a few seconds after OBS starts:
+        `attempts` > 1 asks again every `interval` seconds (a screen can wait; a command should
+        not). Falls back to the senders named in the config when OBS offers none."""
         self._require_ndi_input(input_name)
+        if not self.plugin_loaded():
+            return SenderList(list(self.fallback_senders), "config", plugin=False)
         for attempt in range(attempts):
-            try:
-                items = self.client.request(
-                    "GetInputPropertiesListPropertyItems",
-                    {
-                        "inputName": input_name,
-                        "propertyName": SENDER_SETTING,
-                    },
-                ).get("propertyItems", [])
-            except ObsRequestFailed:
-                break  # the plugin is not loaded: OBS cannot list properties of this input
+            items = self.client.request(
+                "GetInputPropertiesListPropertyItems",
+                {"inputName": input_name, "propertyName": SENDER_SETTING},
+            ).get("propertyItems", [])
             names = [
                 str(i.get("itemValue") or i.get("itemName"))
                 for i in items
@@ -88,17 +93,13 @@ class NdiControl:
     def switch(self, input_name: str, sender: str, *, force: bool = False) -> NdiInput:
         """Show `sender` in `input_name`, keeping its other settings; verified by reading back.
 
-        A sender the plugin does not list is refused (a typo shows black), unless `force` or
-        the plugin lists none at all (not loaded, or not refreshed yet).
+        A sender neither listed by the plugin nor named in the config is refused, saying why
+        (no plugin, none discovered yet, or not seen, with the closest names): a typo shows
+        black on air. `force` switches anyway.
         """
         self._require_ndi_input(input_name)
-        listing = None if force else self.senders(input_name, attempts=1)
-        visible = listing.senders if listing and listing.source == "obs" else []
-        if visible and sender not in visible:
-            raise UsageError(
-                f"NDI does not see a sender named {sender!r}",
-                hint=f"senders: {', '.join(visible)} (--force switches anyway)",
-            )
+        if not force:
+            self._check_sender(input_name, sender)
         results = self.client.batch(
             [
                 Request(
@@ -154,6 +155,28 @@ class NdiControl:
                 hint="check that the NDI plugin is loaded",
             )
         return NdiInput(first, now[0]), NdiInput(second, now[1])
+
+    def _check_sender(self, input_name: str, sender: str) -> None:
+        listing = self.senders(input_name)
+        known = list(dict.fromkeys([*listing.senders, *self.fallback_senders]))
+        if sender in known:
+            return
+        close = difflib.get_close_matches(sender, known, n=3, cutoff=0.5)
+        offer = f"closest: {', '.join(close)}; " if close else ""
+        if not listing.plugin:
+            reason = "the NDI plugin is not loaded in OBS, so no sender can be seen"
+            hint = f"install {PLUGIN} on the streaming PC and restart OBS; "
+        elif listing.source == "config":
+            reason = "no NDI sender has been discovered yet (the plugin refreshes every few s)"
+            hint = "wait a few seconds and try again, or add the name to show.ndi_senders; "
+        else:
+            reason = "NDI does not see a sender by that name"
+            hint = f"senders: {', '.join(listing.senders)}; "
+        configured = " and show.ndi_senders does not name it" if self.fallback_senders else ""
+        raise UsageError(
+            f"not switching {input_name!r} to {sender!r}: {reason}{configured}",
+            hint=f"{offer}{hint}--force switches anyway",
+        )
 
     def _require_ndi_input(self, name: str) -> None:
         inputs = {

@@ -34,7 +34,9 @@ METER_INTERVAL_S = 0.1  # meters are redrawn at most 10 times a second
 CONNECT_BACKOFF_CAP_S = 5.0
 # Textual's own palette entries that streamkit's actions already offer.
 SHADOWED_COMMANDS = {"Quit", "Keys"}
-OBS_UNREACHABLE = "obs_unreachable"  # the alarm's key among the health metrics' alarms
+# keys of the alarms that are not health metrics'
+OBS_UNREACHABLE = "obs_unreachable"
+NDI_PLUGIN_MISSING = "ndi_plugin_missing"
 
 
 class StreamkitApp(App[None]):
@@ -165,25 +167,32 @@ class StreamkitApp(App[None]):
     def _obs_alarm(self, raised: bool) -> None:
         """OBS going away once it was there is an alarm: the stream may be running unwatched,
         or not at all. It clears when OBS answers again."""
-        if raised == (OBS_UNREACHABLE in self.alarms):
-            return
-        if raised:
-            self.alarms[OBS_UNREACHABLE] = AlertEvent(
-                time.time(),
-                OBS_UNREACHABLE,
-                Level.ALARM,
-                Level.OK,
-                None,
-                None,
-                "OBS unreachable — the stream may be down: check the streaming PC "
-                "(is OBS running?) and its network",
-                "check the streaming PC",
+        changed = self._condition(
+            OBS_UNREACHABLE,
+            raised,
+            "OBS unreachable — the stream may be down: check the streaming PC "
+            "(is OBS running?) and its network",
+        )
+        if changed:
+            text, style = (
+                ("ALARM: OBS unreachable", "bold red")
+                if raised
+                else ("OBS reachable again", "green")
             )
-            self.main.write_log("ALARM: OBS unreachable", LEVEL_STYLE[Level.ALARM])
+            self.main.write_log(text, style)
+
+    def _condition(self, key: str, raised: bool, message: str) -> bool:
+        """Raise or clear an alarm that is not a health metric's; True when it changed."""
+        if raised == (key in self.alarms):
+            return False
+        if raised:
+            self.alarms[key] = AlertEvent(
+                time.time(), key, Level.ALARM, Level.OK, None, None, message, ""
+            )
         else:
-            self.alarms.pop(OBS_UNREACHABLE)
-            self.main.write_log("OBS reachable again", "green")
+            self.alarms.pop(key)
         self.main.banner.alarms = tuple(self.alarms.values())
+        return True
 
     def _set_stale(self, stale: bool) -> None:
         if not stale:
@@ -232,6 +241,13 @@ class StreamkitApp(App[None]):
     def apply_poll(self, poll: Poll) -> None:
         """Show what a poll read (what a Polled message does)."""
         self.snapshot = poll.snapshot
+        if self._condition(
+            NDI_PLUGIN_MISSING,
+            not poll.ndi_plugin,
+            "NDI plugin missing in OBS — the NDI slots show black: install DistroAV on the "
+            "streaming PC and restart OBS",
+        ):
+            self.main.write_log("ALARM: NDI plugin missing in OBS", "bold red")
         if poll.health is None:
             return
         self.history.append(poll.health.metrics)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from streamkit.health.monitor import StreamMonitor
 from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
-from streamkit.obs.types import StateChange
+from streamkit.obs.types import ConnectionState, StateChange
 from streamkit.show.control import OutputState, ShowControl
 from streamkit.show.meters import Level, LevelMeters
 from streamkit.show.ndi import NdiControl, NdiInput, SenderList
@@ -28,6 +28,7 @@ class Poll:
 
     snapshot: ShowSnapshot
     health: HealthReport | None
+    ndi_plugin: bool = True  # False: OBS has NDI inputs but no NDI plugin (they show black)
 
 
 class ShowController:
@@ -52,6 +53,8 @@ class ShowController:
         self.ndi = NdiControl(client, self.show.ndi_senders)
         self.runofshow = RunOfShow(client, self.show.segments)
         self.meters = LevelMeters(client)
+        self._plugin_loaded: bool | None = None
+        client.add_state_listener(self._forget_plugin)
 
     # -- connection ------------------------------------------------------------------------------
 
@@ -76,7 +79,20 @@ class ShowController:
         except ObsError as exc:
             log.warning("health sample failed: %s", exc.message)
             health = None
-        return Poll(snapshot, health)
+        return Poll(snapshot, health, self._ndi_plugin(bool(snapshot.ndi)))
+
+    def _ndi_plugin(self, has_ndi_inputs: bool) -> bool:
+        """Whether the NDI plugin is loaded; asked once per OBS process (a reconnect asks
+        again), and only when the collection has NDI inputs."""
+        if not has_ndi_inputs:
+            return True
+        if self._plugin_loaded is None:
+            self._plugin_loaded = self.ndi.plugin_loaded()
+        return self._plugin_loaded
+
+    def _forget_plugin(self, change: StateChange) -> None:
+        if change.state is ConnectionState.CONNECTED:  # perhaps another OBS: ask again
+            self._plugin_loaded = None
 
     def set_override(self, on: bool) -> list[str]:
         """Operator override of auto-actions; returns the notices to show."""

@@ -82,7 +82,7 @@ async def test_ndi_slot_switches_sender_real_obs(show_obs, obs_side):
         await until(pilot, lambda: {i.name: i.sender for i in ndi.inputs()}[slot] == target)
         await until(pilot, lambda: target in panel_text(app, "ndi"))
     for name, sender in before.items():  # leave the collection as it was
-        ndi.switch(name, sender)
+        ndi.switch(name, sender, force=True)
 
 
 NETWORK_METRICS = ("network_drops", "congestion", "bitrate", "reconnecting")
@@ -155,3 +155,13 @@ async def test_obs_restart_shows_reconnecting_then_refreshes(obs_factory):
         assert not app.main.query_one("#body").has_class("stale")
         assert app.snapshot.scenes.names[0] == "Starting Soon"
         assert "reconnected to OBS" in log_text(app)
+
+
+async def test_missing_ndi_plugin_is_an_alarm(show_obs):
+    """Debian's OBS has no DistroAV, and the show collection has NDI inputs: they show black."""
+    app = make_app(show_obs)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await until(pilot, lambda: "NDI plugin missing" in banner_text(app))
+        assert "install DistroAV" in banner_text(app)
+        assert "ALARM: NDI plugin missing in OBS" in log_text(app)

@@ -364,3 +364,15 @@ async def test_wrong_password_shows_failed_and_the_app_stays_up(make_app):
         await pilot.press("1")
         assert "cannot switch scenes now: OBS is not connected (FAILED)" in log_text(app)
         assert app.is_running
+
+
+async def test_ndi_plugin_missing_raises_a_banner_only_then(make_app, sim):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert "NDI plugin" not in banner_text(app)
+    sim.call(lambda: sim.state.lose_plugin("ndi_source"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await until(pilot, lambda: "NDI plugin missing" in banner_text(app))
