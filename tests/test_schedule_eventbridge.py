@@ -43,7 +43,7 @@ def test_start_schedule_calls_start_workspaces_in_the_events_zone():
     assert target["Arn"] == "arn:aws:scheduler:::aws-sdk:workspaces:startWorkspaces"
     assert target["RoleArn"] == ROLE
     assert json.loads(target["Input"]) == {"StartWorkspaceRequests": [{"WorkspaceId": "ws-abc123"}]}
-    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 2700, "MaximumRetryAttempts": 3}
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 9900, "MaximumRetryAttempts": 3}
     assert request["Description"].startswith("streamkit: start ws-abc123 for December")
 
     stop_request = to_cloud_schedule(stop, "ws-abc123", ROLE).request()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from streamkit.aws.errors import AwsError
-from streamkit.config import load_config
+from streamkit.commands import load_config
 from streamkit.errors import UsageError
 
 

@@ -9,7 +9,7 @@ from streamkit.doctor.core import CheckResult, DoctorContext, Skip, Status
 
 def deployed_names(ctx: DoctorContext) -> set[str]:
     """Names of the EventBridge schedules of the calendar's group (empty when not deployed)."""
-    from streamkit.aws.schedule.eventbridge import ScheduleGroup
+    from streamkit.aws.schedule.group import ScheduleGroup
 
     if "deployed" not in ctx.facts:
         name = ctx.config.schedule.eventbridge.group or f"streamkit-{ctx.config.calendar.name}"

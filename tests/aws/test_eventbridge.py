@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streamkit.aws.schedule.calendar import Calendar, Event, zone
-from streamkit.aws.schedule.eventbridge import ScheduleGroup, deploy, desired
+from streamkit.aws.schedule.eventbridge import desired
+from streamkit.aws.schedule.group import ScheduleGroup, deploy
 from streamkit.aws.schedule.plan import plan
 
 ROME = zone("Europe/Rome")
