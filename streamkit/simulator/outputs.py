@@ -93,7 +93,7 @@ class Outputs:
     clock: Clock
     stream: Output = field(default_factory=lambda: Output("simple_stream", "rtmp_output"))
     record: Output = field(
-        default_factory=lambda: Output("simple_file_output", "ffmpeg_muxer", bitrate_kbps=8000.0)
+        default_factory=lambda: Output("simple_file_output", "mp4_output", bitrate_kbps=8000.0)
     )
     booted_at: float = 0.0
 

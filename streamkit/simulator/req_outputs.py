@@ -29,7 +29,7 @@ _FLAGS = {
         "OBS_OUTPUT_SERVICE": True,
         "OBS_OUTPUT_VIDEO": True,
     },
-    "ffmpeg_muxer": {
+    "mp4_output": {
         "OBS_OUTPUT_AUDIO": True,
         "OBS_OUTPUT_ENCODED": True,
         "OBS_OUTPUT_MULTI_TRACK": True,

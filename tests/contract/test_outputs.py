@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import struct
 
-from tests.contract.conftest import RawClient, unique
+from tests.contract.conftest import Backend, RawClient, unique
 
 
 def test_idle_stream_status(raw: RawClient) -> None:
@@ -41,7 +41,7 @@ def test_stopping_what_is_not_running_is_501(raw: RawClient) -> None:
     assert raw.request("StopRecord")["requestStatus"] == {"result": False, "code": 501}
 
 
-def test_output_list(raw: RawClient) -> None:
+def test_output_list(obs_backend: Backend, raw: RawClient) -> None:
     outputs = raw.call("GetOutputList")["outputs"]
     assert outputs
     for output in outputs:
@@ -60,7 +60,11 @@ def test_output_list(raw: RawClient) -> None:
             "OBS_OUTPUT_SERVICE",
             "OBS_OUTPUT_VIDEO",
         }
-    assert "simple_file_output" in {o["outputName"] for o in outputs}
+    kinds = {o["outputName"]: o["outputKind"] for o in outputs}
+    # OBS 32 (websocket 5.7) records simple-mode files with its MP4 muxer
+    assert kinds["simple_file_output"] == (
+        "mp4_output" if obs_backend.at_least("5.7.0") else "ffmpeg_muxer"
+    )
 
 
 def test_source_active(raw: RawClient, scene: str, restore_program: None) -> None:

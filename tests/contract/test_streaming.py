@@ -54,10 +54,14 @@ def test_stream_start_status_and_stop(raw: RawClient, stream_target: str) -> Non
     assert first["outputActive"] is True and first["outputReconnecting"] is False
     assert TIMECODE.match(first["outputTimecode"])
     time.sleep(1.5)
+
+    def moved_on() -> bool:  # a busy machine may encode the first frames late
+        now = raw.call("GetStreamStatus")
+        return all(now[k] > first[k] for k in ("outputBytes", "outputTotalFrames"))
+
+    assert eventually(moved_on, timeout=10)
     later = raw.call("GetStreamStatus")
     assert later["outputDuration"] > first["outputDuration"]
-    assert later["outputBytes"] > first["outputBytes"]
-    assert later["outputTotalFrames"] > first["outputTotalFrames"]
     assert 0.0 <= later["outputCongestion"] <= 1.0
     stats = raw.call("GetStats")
     assert stats["outputTotalFrames"] >= later["outputTotalFrames"]
