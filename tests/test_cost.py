@@ -122,7 +122,7 @@ GPU_REGIONS = [
 def test_every_region_offering_gpu_bundles_has_bundled_prices(region):
     for bundle in ("Graphics.g4dn", "GraphicsPro.g4dn"):
         price = load_price(region, bundle)
-        assert 0 < price.auto_stop_hourly and price.auto_stop_monthly < price.always_on_monthly
+        assert price.auto_stop_hourly > 0 and price.auto_stop_monthly < price.always_on_monthly
         assert price.as_of and price.source
 
 

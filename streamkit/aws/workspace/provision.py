@@ -165,9 +165,7 @@ def explain_creation_failure(
     return AwsActionFailed(f"CreateWorkspaces failed: {code}: {message}")
 
 
-def _by_code(
-    code: str, s: Any, region: str, bundle: Bundle, said: str
-) -> AwsActionFailed | None:
+def _by_code(code: str, s: Any, region: str, bundle: Bundle, said: str) -> AwsActionFailed | None:
     """The explanation of a documented error code (its message may name other things)."""
     if code == "ResourceNotFound.User":
         return AwsActionFailed(
