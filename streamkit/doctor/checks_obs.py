@@ -29,6 +29,16 @@ def check_connection(ctx: DoctorContext) -> CheckResult:
             "make obs.password point to the password shown in OBS's Tools > WebSocket Server "
             "Settings (or turn authentication off there)",
         )
+    if isinstance(error, ObsUnreachable) and ctx.facts.get("first_logon_pending"):
+        from streamkit.aws.workspace.logon import WAITING  # set by the aws.workspace check
+
+        return CheckResult(
+            "obs.connection",
+            Status.WARN,
+            f"OBS is not reachable at {where}: {WAITING}",
+            "connect to the WorkSpace with the WorkSpaces client (the streaming user's logon "
+            "starts OBS), then run doctor again",
+        )
     if isinstance(error, ObsUnreachable):
         return CheckResult(
             "obs.connection",

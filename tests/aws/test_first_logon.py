@@ -14,7 +14,7 @@ from streamkit.aws.workspace.api import WorkspaceManager
 from streamkit.aws.workspace.logon import WAITING, after_first_logon
 from streamkit.aws.workspace.settings import WorkspaceSettings
 from streamkit.config import parse_config
-from streamkit.doctor.checklist import diagnose
+from streamkit.doctor.checklist import Status, diagnose
 from tests.aws.conftest import REGION
 from tests.aws.schedule_support import stopped_workspace
 
@@ -84,8 +84,9 @@ def test_doctor_says_the_workspace_waits_for_the_first_logon(
         encoding="utf-8",
     )
     config = parse_config(path.read_text(encoding="utf-8"), path)
-    (result,) = diagnose(config, only=["aws.workspace"])
+    result, obs = diagnose(config, only=["aws.workspace", "obs.connection"])
     assert WAITING in result.summary
+    assert obs.status is Status.WARN and WAITING in obs.summary  # not a FAIL: nobody logged on
     moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
     (result,) = diagnose(config, only=["aws.workspace"])
     assert WAITING not in result.summary
