@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from streamkit.commands import load_config
+from streamkit.errors import StreamkitError
 
 if TYPE_CHECKING:
     from streamkit.config import Config
     from streamkit.tui.controller import ShowController
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,8 +54,48 @@ def controller_for(config: Config, **client_options: object) -> ShowController:
     client = client_for(config.obs, **client_options)
     monitor = StreamMonitor(client, config.health, config.degrade)
     return ShowController(
-        client, config.show, event_name=config.event, health=MonitorFeed(monitor), tui=config.tui
+        client,
+        config.show,
+        event_name=config.event,
+        health=MonitorFeed(monitor),
+        tui=config.tui,
+        notices=pending_stop_notices(config),
     )
+
+
+def pending_stop_notices(config: Config) -> Callable[[], list[str]]:
+    """Reads the WorkSpace stops the schedule could not make (someone stayed connected): the
+    local runner's, and the cloud function's when the WorkSpace is named. AWS not readable:
+    the local ones only (and a warning in the log)."""
+    from streamkit.aws.schedule.pending import all_pending_stops
+
+    schedule, workspace = config.schedule, config.workspace
+    manager: Any = None
+
+    def read() -> list[str]:
+        nonlocal manager
+        tags = None
+        if workspace.workspace_id:
+            from streamkit.aws.session import make_client
+            from streamkit.aws.workspace.api import WorkspaceManager
+
+            try:
+                if manager is None:
+                    manager = WorkspaceManager(
+                        make_client("workspaces", workspace.region), workspace
+                    )
+                tags = manager.tags(workspace.workspace_id)
+            except StreamkitError as exc:
+                log.warning("pending stops: cannot read the WorkSpace's tags (%s)", exc.message)
+        jobstore = schedule.runner.jobstore.expanduser()
+        now = datetime.now(UTC)
+        return [
+            f"STOP PENDING: {stop.summary(now)} — the WorkSpace keeps billing; once nobody "
+            "needs it, `streamkit schedule ack` (or disconnect)"
+            for stop in all_pending_stops(jobstore, schedule.retry_policy(), tags)
+        ]
+
+    return read
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -28,10 +28,11 @@ from streamkit.tui.health import LEVEL_STYLE
 from streamkit.tui.health_feed import thresholds
 from streamkit.tui.keymap import ACTIONS, key_label
 from streamkit.tui.main import MainScreen
-from streamkit.tui.messages import ConnectionChanged, Polled, PollFailed
+from streamkit.tui.messages import ConnectionChanged, NoticesRead, Polled, PollFailed
 
 METER_INTERVAL_S = 0.1  # meters are redrawn at most 10 times a second
 CONNECT_BACKOFF_CAP_S = 5.0
+NOTICES_INTERVAL_S = 60.0  # alarms from outside OBS (a pending WorkSpace stop) are read this often
 # Textual's own palette entries that streamkit's actions already offer.
 SHADOWED_COMMANDS = {"Quit", "Keys"}
 # keys of the alarms that are not health metrics'
@@ -89,6 +90,9 @@ class StreamkitApp(App[None]):
         self.set_interval(self.controller.tui.poll_interval_s, self.request_poll)
         self.set_interval(METER_INTERVAL_S, self._tick_meters)
         self.set_interval(1.0, self.main.header.refresh)  # the clock and the timecodes
+        if self.controller.notices is not None:
+            self._read_notices()
+            self.set_interval(NOTICES_INTERVAL_S, self._read_notices)
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -270,6 +274,23 @@ class StreamkitApp(App[None]):
         else:
             self.alarms.pop(event.metric, None)
         self.main.banner.alarms = tuple(self.alarms.values())
+
+    @work(thread=True, exclusive=True, group="notices")
+    def _read_notices(self) -> None:
+        try:
+            lines = self.controller.notices() if self.controller.notices else []
+        except Exception as exc:  # never let a side channel take the screen down
+            self.log.warning(f"notices failed: {exc!r}")
+            return
+        self.post_message(NoticesRead(lines))
+
+    def on_notices_read(self, message: NoticesRead) -> None:
+        wanted = {f"notice:{line}": line for line in message.lines}
+        for key in [k for k in self.alarms if k.startswith("notice:") and k not in wanted]:
+            self._condition(key, False, "")
+        for key, line in wanted.items():
+            if self._condition(key, True, line):
+                self.main.write_log(f"ALARM: {line}", "bold red")
 
     def _tick_meters(self) -> None:
         self.main.audio.levels = self.controller.levels()

@@ -43,12 +43,15 @@ class ShowController:
         event_name: str = "",
         health: HealthFeed | None = None,
         tui: TuiSettings | None = None,
+        notices: Callable[[], list[str]] | None = None,
     ) -> None:
+        """`notices` reads alarms from outside OBS (each line a banner line); it may block."""
         self.client = client
         self.show = show or ShowSettings()
         self.event_name = event_name
         self.health = health if health is not None else MonitorFeed(StreamMonitor(client))
         self.tui = tui or TuiSettings()
+        self.notices = notices
         self.control = ShowControl(client)
         self.ndi = NdiControl(client, self.show.ndi_senders)
         self.runofshow = RunOfShow(client, self.show.segments)

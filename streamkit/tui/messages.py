@@ -32,3 +32,11 @@ class ActionFinished(Message):
     def __init__(self, label: str, detail: str = "", error: str | None = None) -> None:
         super().__init__()
         self.label, self.detail, self.error = label, detail, error
+
+
+class NoticesRead(Message):
+    """Alarms from outside OBS (a WorkSpace stop pending, say): the lines to show, or none."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines

@@ -376,3 +376,47 @@ async def test_ndi_plugin_missing_raises_a_banner_only_then(make_app, sim):
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         await until(pilot, lambda: "NDI plugin missing" in banner_text(app))
+
+
+async def test_a_pending_workspace_stop_is_an_alarm(sim, tmp_path, monkeypatch):
+    """The schedule could not stop the WorkSpace (someone stayed on): the operator sees it."""
+    from datetime import UTC, datetime, timedelta
+
+    from streamkit.aws.schedule.ledger import Ledger
+    from streamkit.aws.schedule.plan import Record
+    from streamkit.commands.tui import controller_for
+    from streamkit.config import load_config
+    from streamkit.tui.app import StreamkitApp
+    from tests.cli import write_config
+    from tests.tui.conftest import PASSWORD
+
+    jobstore = tmp_path / "schedule.sqlite"
+    since = datetime.now(UTC) - timedelta(minutes=40)
+    monkeypatch.setenv("TUI_PENDING_PASSWORD", PASSWORD)
+    path = write_config(
+        tmp_path / "streamkit.yaml",
+        f"obs:\n  host: {sim.host}\n  port: {sim.port}\n  password: env:TUI_PENDING_PASSWORD\n"
+        f"schedule:\n  runner:\n    jobstore: {jobstore}\n",
+    )
+    app = StreamkitApp(controller_for(load_config(path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert "STOP PENDING" not in banner_text(app)
+    Ledger(jobstore).write(
+        Record(
+            "meetup-stop",
+            "stop",
+            "pending",
+            5,
+            since + timedelta(minutes=30),
+            "not stopping: a user is connected to it",
+            refused=True,
+            since=since,
+        )
+    )
+    app = StreamkitApp(controller_for(load_config(path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await until(pilot, lambda: "STOP PENDING" in banner_text(app))
+        assert "meetup-stop pending for 40 min" in banner_text(app)
+        assert "streamkit schedule ack" in banner_text(app)
