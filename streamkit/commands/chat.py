@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from streamkit.chat.settings import ChatSettings
     from streamkit.config import Config
     from streamkit.health.sessionlog import SessionLog
+    from streamkit.tui.chat import AudiencePanel
+    from streamkit.tui.controller import ShowController
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -69,6 +71,18 @@ def open_session_log(config: Config, path: str | None, off: bool) -> SessionLog 
         config.health.session_log, config.event or "stream", time.time()
     )
     return SessionLog(target)
+
+
+def audience_for(config: Config, controller: ShowController) -> AudiencePanel | None:
+    """The TUI's audience panel when chat.channel is set; its questions go to the session log.
+    `streamkit tui` mounts it: `app.main.audience = audience_for(config, controller)`."""
+    from streamkit.tui.chat import audience_panel
+
+    settings = chat_settings(config)
+    if not settings.channel:
+        return None
+    log = open_session_log(config, None, off=False)
+    return audience_panel(settings, controller.control, log=log)
 
 
 def show_question(control: Any, config: Config, args: argparse.Namespace) -> None:

@@ -46,10 +46,10 @@ class LowerThird(Protocol):
 
 
 class ChatList(PickList):
-    """Recent chat messages, newest at the bottom; `f` or Enter marks one as a question."""
+    """Recent chat messages, newest at the bottom; Enter marks the selected one a question."""
 
     BINDINGS = [
-        Binding("f,enter", "mark", "Mark as question"),
+        Binding("enter", "mark", "Mark as question"),  # `f` on the main screen (remappable)
     ]
 
     class Mark(Message):
@@ -107,12 +107,11 @@ class ChatList(PickList):
 
 
 class QuestionList(PickList):
-    """The questions queue: Enter or `w` puts the selected one on screen, `x` clears it,
-    `d` marks it answered without showing it."""
+    """The questions queue: Enter puts the selected one on screen, `d` marks it answered
+    without showing it (the main screen's `w` and `x` show and clear from anywhere)."""
 
     BINDINGS = [
-        Binding("enter,w", "show", "On screen"),
-        Binding("x", "clear", "Clear"),
+        Binding("enter", "show", "On screen"),  # `w` and `x` on the main screen (remappable)
         Binding("d", "answered", "Answered"),
     ]
 

@@ -35,6 +35,9 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("record", "r", "toggle_record", "Start/stop recording", "Record"),
     KeyAction("lower_third", "l", "edit_lower_third", "Edit the lower third", "Lower third"),
     KeyAction("auto_actions", "o", "toggle_auto_actions", "Auto-actions on/off (override)"),
+    KeyAction("mark_question", "f", "mark_question", "Mark the selected chat message a question"),
+    KeyAction("show_question", "w", "show_question", "Put the selected question on screen"),
+    KeyAction("clear_question", "x", "clear_question", "Take the question off screen"),
     KeyAction("keys", "question_mark", "show_keys", "List the keys", "Keys"),
     KeyAction("quit", "q", "quit", "Quit", "Quit"),
 )

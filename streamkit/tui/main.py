@@ -22,6 +22,7 @@ from streamkit.show.runofshow import Applied
 from streamkit.show.snapshot import ShowSnapshot
 from streamkit.tui.audio import AudioPanel
 from streamkit.tui.banner import AlarmBanner
+from streamkit.tui.chat import AudiencePanel, note_markup
 from streamkit.tui.controller import ShowController
 from streamkit.tui.header import HeaderBar
 from streamkit.tui.health import HealthPanel
@@ -56,6 +57,8 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.controller, self.clock = controller, clock
+        # chat and questions (chat.channel): set before the app runs; None shows none
+        self.audience: AudiencePanel | None = None
         self.header = HeaderBar(controller.event_name, clock, monotonic)
         self.banner = AlarmBanner()
         self.scenes = ScenesPanel()
@@ -93,6 +96,8 @@ class MainScreen(Screen[None]):
                 yield self.audio_box
             with Vertical(id="right", classes="column"):
                 yield self.health
+                if self.audience is not None:
+                    yield self.audience
                 yield self.log_panel
         yield Footer()
 
@@ -320,6 +325,30 @@ class MainScreen(Screen[None]):
         on = not self.controller.health.override
         label = "pause auto-actions (operator override)" if on else "resume auto-actions"
         self._action_worker(label, partial(self.controller.set_override, on), "; ".join)
+
+    def action_mark_question(self) -> None:
+        if (audience := self._audience()) is not None:
+            audience.chat.action_mark()
+
+    def action_show_question(self) -> None:
+        if (audience := self._audience()) is not None:
+            audience.questions.action_show()
+
+    def action_clear_question(self) -> None:
+        if (audience := self._audience()) is not None:
+            audience.questions.action_clear()
+
+    def _audience(self) -> AudiencePanel | None:
+        if self.audience is None:
+            self.notify("no audience chat: set chat.channel in streamkit.yaml", severity="warning")
+        return self.audience
+
+    def on_audience_panel_note(self, note: AudiencePanel.Note) -> None:
+        """What the audience panel reports goes to the log; failures also pop up."""
+        styles = {"information": "", "warning": "yellow", "error": "red"}
+        self.write_log(note.text, styles.get(note.level, ""))
+        if note.level != "information":
+            self.notify(note_markup(note), severity=note.level)  # type: ignore[arg-type]
 
     def action_show_keys(self) -> None:
         self.app.push_screen(KeysScreen(self.show_app.key_rows()))

@@ -82,7 +82,7 @@ def test_questions_queue_from_prefixes_and_from_the_operators_key(tmp_path: Path
             assert "? Ada: Q: does it reconnect?" in chat and TROLL in chat
             assert [q.text for q in panel.queue.items] == ["does it reconnect?"]
             panel.chat.focus()
-            await pilot.press("up", "up", "up", "f")  # the first Up selects the newest
+            await pilot.press("up", "up", "up", "enter")  # the first Up selects the newest
             await pilot.pause()
             assert [q.author for q in panel.queue.items] == ["Ada", "Kim"]
             assert panel.queue.items[1].marked_by == "operator"
@@ -118,10 +118,10 @@ def test_the_operator_puts_a_question_on_screen_and_clears_it(tmp_path: Path):
                 await _until(pilot, lambda: panel.queue.on_screen is not None)
                 assert control.get_text("Lower Third") == "Ada: first?"
                 assert "▶ Ada: first?" in panel.questions.text().plain
-                await pilot.press("down", "w")  # the next one replaces it
+                await pilot.press("down", "enter")  # the next one replaces it
                 await _until(pilot, lambda: panel.queue.on_screen.author == "Bob")
                 assert control.get_text("Lower Third") == "Bob: second?"
-                await pilot.press("x")
+                panel.questions.action_clear()  # the main screen's `x`
                 await _until(pilot, lambda: panel.queue.on_screen is None)
                 assert control.get_text("Lower Third") == ""
                 assert "✓ Ada: first?" in panel.questions.text().plain
