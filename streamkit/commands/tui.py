@@ -37,9 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from streamkit.commands.chat import audience_for
     from streamkit.tui.app import StreamkitApp
 
-    StreamkitApp(controller_for(load_config(args.config))).run()
+    config = load_config(args.config)
+    controller = controller_for(config)
+    app = StreamkitApp(controller)
+    app.main.audience = audience_for(config, controller)  # chat and questions, if configured
+    app.run()
     return 0
 
 
@@ -100,8 +105,10 @@ def pending_stop_notices(config: Config) -> Callable[[], list[str]]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from streamkit.tui.app import StreamkitApp
-    from streamkit.tui.demo import demo_controller
+    from streamkit.tui.demo import demo_audience, demo_controller
 
     with demo_controller() as controller:
-        StreamkitApp(controller).run()
+        app = StreamkitApp(controller)
+        app.main.audience = demo_audience(controller)  # a replayed chat with questions
+        app.run()
     return 0
