@@ -14,10 +14,15 @@ from streamkit.collection.live import read_live
 from streamkit.collection.model import Collection, Scene
 from streamkit.collection.plan import Change, LiveState, Plan, Slot, Step
 from streamkit.collection.variables import expand
-from streamkit.collection.versions import inserts_below_current, refuse_newer_file
+from streamkit.collection.versions import (
+    inserts_below_current,
+    main_canvas_only,
+    refuse_newer_file,
+)
 from streamkit.errors import ConfigError, UsageError
 from streamkit.obs.client import ObsClient
 from streamkit.obs.errors import ObsError
+from streamkit.obs.landed import switch_collection
 from streamkit.obs.types import BatchResult, Request
 
 DEFAULT_SCENE = "Scene"  # what OBS puts in a new collection
@@ -113,7 +118,7 @@ class Importer:
         skip_unavailable: bool = False,
     ) -> None:
         self.client = client
-        self.desired = desired
+        self.desired, self._canvas_notes = main_canvas_only(desired)
         self.prune = prune
         self.skip_unavailable = skip_unavailable
         self.round_trips = 0
@@ -169,6 +174,7 @@ class Importer:
         """`new`: the collection is (or will be) a new one, whose default scene is ours."""
         skip = [u.input for u in report.unavailable]
         plan = plan_changes(self.desired, live, prune=self.prune, kinds=self._kinds, skip=skip)
+        plan.notes += self._canvas_notes
         if new:
             _drop_default_scene(plan, self.desired, live)
         return plan
@@ -182,15 +188,11 @@ class Importer:
                 hint="stop the stream first, or import into the live collection with --collection",
             )
         verb = "SetCurrentSceneCollection" if self._exists else "CreateSceneCollection"
-        live, answers = read_live(
-            self.client,
-            prefix=[Request(verb, {"sceneCollectionName": self.desired.name})],
-            **self._names(),
-        )
-        self.round_trips += live.round_trips
-        for answer in answers:
-            if not answer.ok:
-                raise answer.error()
+        # OBS 32 answers before it has switched; reading meanwhile can keep the old collection's
+        # sources alive, and OBS then stays "not ready" for good: read once it has switched
+        switch_collection(self.client, verb, self.desired.name)
+        live, _ = read_live(self.client, **self._names())
+        self.round_trips += 1 + live.round_trips
         report.created_collection = not self._exists
         if report.created_collection:
             # OBS may still list the previous collection's inputs while it releases them: a

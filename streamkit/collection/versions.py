@@ -1,4 +1,5 @@
-"""Which OBS saved a collection, and what the running OBS's version means for an import."""
+"""Which OBS saved a collection, what the running OBS's version means for an import, and the
+canvases of OBS 32 (obs-websocket reaches the main canvas's scenes; it cannot create a canvas)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,23 @@ def inserts_below_current(obs_version: str) -> bool:
     """OBS 32 puts a new scene right below the current one in its list; OBS 29 at the end."""
     running = parse_version(obs_version)
     return running is not None and running[0] >= 32
+
+
+MAIN_CANVAS = "6c69626f-6273-4c00-9d88-c5136d61696e"  # libobs's fixed UUID of the canvas "Main"
+
+
+def main_canvas_only(collection: Collection) -> tuple[Collection, list[str]]:
+    """The collection without the scenes OBS 32 saved in another canvas (a plugin's, e.g. a
+    vertical one), and a note for each left out."""
+    other = [
+        s for s in collection.scenes if s.obs.get("canvas_uuid") not in (None, "", MAIN_CANVAS)
+    ]
+    if not other:
+        return collection, []
+    kept = [s for s in collection.scenes if s not in other]
+    notes = [
+        f"scene {s.name!r} is in canvas {s.obs['canvas_uuid']}, not the main one: obs-websocket "
+        "cannot create canvases (--install keeps it)"
+        for s in other
+    ]
+    return collection.model_copy(update={"scenes": kept}), notes
