@@ -14,9 +14,11 @@ def run_cli(
     cwd: Path | None = None,
     timeout: float = 60,
     input: str | None = None,
+    environ: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """`python -m streamkit ARGS` with the given extra environment; text output captured."""
-    full_env = {**os.environ, **(env or {})}
+    """`python -m streamkit ARGS` with `env` added to `environ` (default: this process's
+    environment, which AWS tests replace with one that reaches only moto); output captured."""
+    full_env = {**(os.environ if environ is None else environ), **(env or {})}
     full_env.pop("STREAMKIT_CONFIG", None) if env is None or "STREAMKIT_CONFIG" not in env else None
     return subprocess.run(
         [sys.executable, "-m", "streamkit", *args],

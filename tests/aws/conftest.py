@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.cli import run_cli
+
 HERE = Path(__file__).resolve().parent
 REGION = "us-east-1"
 FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -164,11 +166,12 @@ def cli(aws_env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess]:
     def run(
         config: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
     ) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "streamkit.cli", "--config", str(config), "workspace", *args],
-            capture_output=True,
-            text=True,
-            env=env or aws_env,
+        return run_cli(
+            "--config",
+            str(config),
+            "workspace",
+            *args,
+            environ=env or aws_env,
             timeout=timeout,
             cwd=HERE.parent.parent,
         )

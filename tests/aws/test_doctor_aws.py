@@ -17,6 +17,7 @@ from streamkit.config import parse_config
 from streamkit.doctor.checklist import Status, diagnose
 from tests.aws.conftest import REGION
 from tests.aws.schedule_support import stopped_workspace
+from tests.cli import run_cli
 
 ROLE = "arn:aws:iam::123456789012:role/streamkit-scheduler"
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,14 +73,7 @@ def write(
 
 
 def streamkit(env: dict, path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "streamkit", "--config", str(path), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=ROOT,
-    )
+    return run_cli("--config", str(path), *args, environ=env, cwd=ROOT)
 
 
 def check(path: Path, event: str | None = None) -> dict:

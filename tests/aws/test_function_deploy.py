@@ -7,19 +7,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+from tests.cli import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "scheduler-function.yaml"
 
 
 def package(aws_env: dict, dest: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "streamkit", "schedule", "package", "--output", str(dest)],
-        capture_output=True,
-        text=True,
-        env=aws_env,
-        timeout=60,
-        cwd=ROOT,
-    )
+    return run_cli("schedule", "package", "--output", str(dest), environ=aws_env, cwd=ROOT)
 
 
 def test_the_zip_runs_the_handler_on_its_own(aws_env, tmp_path):

@@ -23,6 +23,7 @@ from streamkit.aws.workspace.api import WorkspaceManager
 from streamkit.aws.workspace.settings import WorkspaceSettings
 from tests.aws.conftest import REGION
 from tests.aws.schedule_support import describe, stopped_workspace
+from tests.cli import run_cli
 
 MIN = timedelta(minutes=1)
 MEETUP = Event(
@@ -163,7 +164,6 @@ def test_a_pending_stop_shows_in_status_list_and_doctor_until_acknowledged(
     moto, workspace_id, tmp_path, aws_env
 ):
     import subprocess
-    import sys
     from pathlib import Path
 
     import yaml
@@ -199,14 +199,7 @@ def test_a_pending_stop_shows_in_status_list_and_doctor_until_acknowledged(
     )
 
     def streamkit(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "streamkit", "--config", str(path), *args],
-            capture_output=True,
-            text=True,
-            env=aws_env,
-            timeout=60,
-            cwd=Path(__file__).resolve().parents[2],
-        )
+        return run_cli("--config", str(path), *args, environ=aws_env, cwd=Path(__file__).parents[2])
 
     status = streamkit("workspace", "status")
     assert status.returncode == 0, status.stderr

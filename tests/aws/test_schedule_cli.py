@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import yaml
 
 from tests.aws.conftest import REGION
 from tests.aws.schedule_support import describe, stopped_workspace
+from tests.cli import run_cli
 
 ROLE = "arn:aws:iam::123456789012:role/streamkit-scheduler"
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,14 +40,7 @@ def config(tmp_path: Path, workspace_id: str, events: list[dict], **schedule) ->
 
 
 def schedule(aws_env, path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "streamkit", "--config", str(path), "schedule", *args],
-        capture_output=True,
-        text=True,
-        env=aws_env,
-        timeout=60,
-        cwd=ROOT,
-    )
+    return run_cli("--config", str(path), "schedule", *args, environ=aws_env, cwd=ROOT)
 
 
 MONTHLY = {
