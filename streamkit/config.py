@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from streamkit.aws.schedule.settings import CalendarSettings, ScheduleSettings
 from streamkit.aws.workspace.settings import WorkspaceSettings
+from streamkit.chat.settings import ChatSettings
 from streamkit.config_base import Section, yaml_to_model
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import ConfigError
@@ -33,6 +34,7 @@ class Config(Section):
     health: HealthSettings = Field(default_factory=HealthSettings)
     degrade: DegradeSettings = Field(default_factory=DegradeSettings)
     tui: TuiSettings = Field(default_factory=TuiSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
     rehearsal: RehearsalSettings = Field(default_factory=RehearsalSettings)
     workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)

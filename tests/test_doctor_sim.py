@@ -15,6 +15,7 @@ from streamkit.doctor.report import render_text, to_json
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
+from streamkit.obs.errors import ObsError
 from streamkit.simulator.server import SimulatorThread
 from streamkit.simulator.state import DEMO_NDI_SENDERS, demo_state
 from tests.cli import run_cli
@@ -237,7 +238,7 @@ def test_rehearsal_restores_the_destination_after_a_failure(sim):
             calls.append(1)
             raise KeyboardInterrupt
 
-        rehearsal = Rehearsal(client, RehearsalSettings(target_url="rtmp://127.0.0.1:1/live"))
+        rehearsal = Rehearsal(client, RehearsalSettings(target_url=sim.ingest_url))
         with pytest.raises(KeyboardInterrupt):
             rehearsal.run(on_sample=interrupted)
         assert calls == [1]
@@ -248,7 +249,7 @@ def test_rehearsal_restores_the_destination_after_a_failure(sim):
 def test_rehearsal_reports_the_drops_and_congestion_obs_counts(sim):
     sim.congest(0.6, drop_ratio=0.1)
     with ObsClient("127.0.0.1", sim.port, PASSWORD) as client:
-        settings = RehearsalSettings(target_url="rtmp://127.0.0.1:1/live", seconds=5)
+        settings = RehearsalSettings(target_url=sim.ingest_url, seconds=5)
         result = Rehearsal(client, settings).run()
     counters = result.obs_counters
     assert 0 < result.dropped_frames <= counters["outputSkippedFrames"] <= result.dropped_frames + 2
@@ -256,6 +257,17 @@ def test_rehearsal_reports_the_drops_and_congestion_obs_counts(sim):
     assert result.drop_pct == pytest.approx(10, abs=3)
     assert result.congestion_max == pytest.approx(60, abs=5)
     assert result.status == "FAIL" and "dropped" in result.verdict
+
+
+def test_rehearsal_to_a_target_nothing_answers_fails_as_on_obs(sim):
+    """OBS cannot reach the server: the stream never goes live, and the rehearsal says so."""
+    with ObsClient("127.0.0.1", sim.port, PASSWORD) as client:
+        before = client.request("GetStreamServiceSettings")
+        settings = RehearsalSettings(target_url=f"rtmp://127.0.0.1:{free_port()}/live", seconds=5)
+        with pytest.raises(ObsError, match="did not start the stream"):
+            Rehearsal(client, settings).run()
+        assert client.request("GetStreamServiceSettings") == before
+        assert not client.request("GetStreamStatus")["outputActive"]
 
 
 def test_ndi_inputs_without_any_sender_warn(sim, env, tmp_path):

@@ -61,6 +61,21 @@ RULES = (
         (*OBS_SIDE, *FACES, "streamkit.config"),
     ),
     Rule(
+        "chat never imports a face, aws, config, or the OBS side beyond its connection states",
+        ("streamkit.chat",),
+        (
+            "streamkit.aws",
+            *FACES,
+            "streamkit.config",
+            "streamkit.obs.client",
+            "streamkit.obs.link",
+            "streamkit.collection",
+            "streamkit.show",
+            "streamkit.health",
+            "streamkit.simulator",
+        ),
+    ),
+    Rule(
         "tui never imports aws, doctor, commands, cli or config",
         ("streamkit.tui",),
         (

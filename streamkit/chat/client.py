@@ -17,7 +17,7 @@ from streamkit.chat.session import ConnectionLost, Login, Session
 from streamkit.chat.settings import ChatSettings
 from streamkit.errors import UsageError
 from streamkit.obs.types import ConnectionState, StateChange
-from streamkit.secrets import REDACT
+from streamkit.redact import REDACT
 
 log = logging.getLogger(__name__)
 

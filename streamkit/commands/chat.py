@@ -52,7 +52,7 @@ def chat_settings(config: Config, **overrides: Any) -> ChatSettings:
     """The config's `chat:` section with command-line overrides (None means not given)."""
     from streamkit.chat.settings import ChatSettings
 
-    section = getattr(config, "chat", None) or ChatSettings()  # composed by streamkit.config
+    section = config.chat
     given = {key: value for key, value in overrides.items() if value is not None}
     if not given:
         return section

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "simulate",
         help="run a simulated OBS (obs-websocket v5) for demos, tests and rehearsals",
         description=(
-            "Serve obs-websocket v5 like OBS 31 (websocket 5.5) would, with the meetup demo "
+            "Serve obs-websocket v5 like OBS 32.2 (websocket 5.7.4) would, with the meetup demo "
             "scenes or a scenario file. The password is read from the environment variable "
             f"named by --password-env (default {PASSWORD_ENV_DEFAULT}); without one, "
             "authentication is off."
