@@ -16,14 +16,13 @@ from streamkit.chat.sanitize import clean_text
 from streamkit.chat.session import ConnectionLost, Login, Session
 from streamkit.chat.settings import ChatSettings
 from streamkit.errors import UsageError
-from streamkit.obs.types import ConnectionState, StateChange
+from streamkit.obs.types import ConnectionState, PublishedState, StateChange, StateListener
 from streamkit.redact import REDACT
 
 log = logging.getLogger(__name__)
 
 MessageListener = Callable[[ChatMessage], None]
 DeletionListener = Callable[[ChatDeletion], None]
-StateListener = Callable[[StateChange], None]
 POST_LIMIT = 500  # Twitch's limit for one chat message
 
 
@@ -46,7 +45,7 @@ class ChatSource(Protocol):
     def close(self) -> None: ...
 
 
-class ChatClient:
+class ChatClient(PublishedState):
     """A supervised connection to one channel, with the same states as the OBS connection.
 
     `connect()` raises when the first connection fails; `start()` keeps trying from the
@@ -86,8 +85,7 @@ class ChatClient:
         self._ping_timeout = timeout if ping_timeout is None else ping_timeout
         self._ssl_context = ssl_context
         self._session: Session | None = None
-        self._state = StateChange(ConnectionState.CLOSED)
-        self._state_listeners: list[StateListener] = []
+        super().__init__()
         self._message_listeners: list[MessageListener] = []
         self._deletion_listeners: list[DeletionListener] = []
         self._closing = threading.Event()
@@ -123,20 +121,9 @@ class ChatClient:
     # -- state and listeners ---------------------------------------------------------------------
 
     @property
-    def state(self) -> ConnectionState:
-        return self._state.state
-
-    @property
-    def connected(self) -> bool:
-        return self._state.state is ConnectionState.CONNECTED
-
-    @property
     def nick(self) -> str:
         session = self._session
         return session.nick if session else ""
-
-    def add_state_listener(self, listener: StateListener) -> None:
-        self._state_listeners.append(listener)
 
     def on_message(self, listener: MessageListener) -> None:
         self._message_listeners.append(listener)
@@ -144,14 +131,6 @@ class ChatClient:
     def on_deletion(self, listener: DeletionListener) -> None:
         """Moderators removed messages (Twitch CLEARMSG / CLEARCHAT)."""
         self._deletion_listeners.append(listener)
-
-    def _set_state(self, change: StateChange) -> None:
-        self._state = change
-        for listener in list(self._state_listeners):
-            try:
-                listener(change)
-            except Exception:
-                log.exception("chat state listener failed")
 
     # -- connecting ------------------------------------------------------------------------------
 

@@ -9,11 +9,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from streamkit.chat.client import DeletionListener, MessageListener, StateListener
+from streamkit.chat.client import DeletionListener, MessageListener
 from streamkit.chat.errors import ChatUnreachable
 from streamkit.chat.irc import parse_line
 from streamkit.chat.message import deletion_from, message_from
-from streamkit.obs.types import ConnectionState, StateChange
+from streamkit.obs.types import ConnectionState, PublishedState, StateChange
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ DEMO_CHAT: tuple[Said, ...] = (
 )
 
 
-class ReplayChat:
+class ReplayChat(PublishedState):
     """Plays `script` in a loop as if it came from #`channel`; the same listeners and states
     as ChatClient, so the TUI cannot tell the difference. `speed` > 1 plays faster."""
 
@@ -116,23 +116,11 @@ class ReplayChat:
         self.host, self.port, self.nick = "replay", 0, "justinfan00000"
         self.max_length = 300
         self._clock = clock
-        self._state = StateChange(ConnectionState.CLOSED)
-        self._state_listeners: list[StateListener] = []
+        super().__init__()
         self._message_listeners: list[MessageListener] = []
         self._deletion_listeners: list[DeletionListener] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    @property
-    def state(self) -> ConnectionState:
-        return self._state.state
-
-    @property
-    def connected(self) -> bool:
-        return self._state.state is ConnectionState.CONNECTED
-
-    def add_state_listener(self, listener: StateListener) -> None:
-        self._state_listeners.append(listener)
 
     def on_message(self, listener: MessageListener) -> None:
         self._message_listeners.append(listener)
@@ -173,11 +161,6 @@ class ReplayChat:
         if deletion is not None:
             for deletion_listener in list(self._deletion_listeners):
                 deletion_listener(deletion)
-
-    def _set_state(self, change: StateChange) -> None:
-        self._state = change
-        for listener in list(self._state_listeners):
-            listener(change)
 
     def _play(self) -> None:
         rounds = itertools.count() if self.loop else range(1)

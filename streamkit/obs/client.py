@@ -17,6 +17,7 @@ from streamkit.obs.types import (
     BatchResult,
     ConnectionState,
     ExecutionType,
+    PublishedState,
     Request,
     StateChange,
     first_failure,
@@ -42,11 +43,10 @@ __all__ = [
 ]
 
 
-StateListener = Callable[[StateChange], None]
 EventListener = Callable[[str, dict[str, Any]], None]
 
 
-class ObsClient:
+class ObsClient(PublishedState):
     """A supervised obs-websocket v5 connection, safe to share between threads.
 
     The first `connect()` raises when OBS cannot be reached or refuses the password. After that,
@@ -81,8 +81,7 @@ class ObsClient:
         # delayed-ACK time (40 ms on Linux). With no subscriptions there is no events link.
         self._link: Link | None = None
         self._events: Link | None = None
-        self._state = StateChange(ConnectionState.CLOSED)
-        self._state_listeners: list[StateListener] = []
+        super().__init__()
         self._event_listeners: list[EventListener] = []
         self._lock = threading.RLock()
         self._wake = threading.Event()
@@ -102,14 +101,6 @@ class ObsClient:
         self.close()
 
     # -- connection ------------------------------------------------------------------------------
-
-    @property
-    def state(self) -> ConnectionState:
-        return self._state.state
-
-    @property
-    def connected(self) -> bool:
-        return self._state.state is ConnectionState.CONNECTED
 
     @property
     def websocket_version(self) -> str:
@@ -256,27 +247,12 @@ class ObsClient:
 
     # -- listeners -------------------------------------------------------------------------------
 
-    def add_state_listener(self, listener: StateListener) -> None:
-        """Call `listener(StateChange)` on every change of connection state (from any thread)."""
-        self._state_listeners.append(listener)
-
-    def remove_state_listener(self, listener: StateListener) -> None:
-        self._state_listeners.remove(listener)
-
     def on_event(self, listener: EventListener) -> None:
         """Call `listener(event_type, event_data)` for every event (on the events thread)."""
         self._event_listeners.append(listener)
 
     def remove_event_listener(self, listener: EventListener) -> None:
         self._event_listeners.remove(listener)
-
-    def _set_state(self, change: StateChange) -> None:
-        self._state = change
-        for listener in list(self._state_listeners):
-            try:
-                listener(change)
-            except Exception:
-                log.exception("connection-state listener failed")
 
     def _emit_event(self, event_type: str, data: dict[str, Any]) -> None:
         for listener in list(self._event_listeners):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -62,3 +63,38 @@ class StateChange:
 def first_failure(results: Iterable[BatchResult]) -> BatchResult | None:
     """The first failed result of a batch, if any."""
     return next((r for r in results if not r.ok), None)
+
+
+StateListener = Callable[[StateChange], None]
+
+
+class PublishedState:
+    """A connection's state and the listeners told of each change: the OBS client's and the
+    chat client's (and the demo chat's) are the same model."""
+
+    def __init__(self) -> None:
+        self._state = StateChange(ConnectionState.CLOSED)
+        self._state_listeners: list[StateListener] = []
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state.state
+
+    @property
+    def connected(self) -> bool:
+        return self._state.state is ConnectionState.CONNECTED
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Call `listener(StateChange)` on every change of connection state (from any thread)."""
+        self._state_listeners.append(listener)
+
+    def remove_state_listener(self, listener: StateListener) -> None:
+        self._state_listeners.remove(listener)
+
+    def _set_state(self, change: StateChange) -> None:
+        self._state = change
+        for listener in list(self._state_listeners):
+            try:
+                listener(change)
+            except Exception:  # one broken listener must not stop the others, or the caller
+                logging.getLogger(type(self).__module__).exception("state listener failed")
