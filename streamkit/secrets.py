@@ -90,27 +90,16 @@ class SecretRef:
 
 def _fetch_ssm(path: str, where: str, ssm_client: Any, region: str | None) -> str:
     """Read an SSM SecureString through boto3 (imported only here)."""
+    import boto3
     import botocore.exceptions
 
-    client = ssm_client
-    if client is None:
-        import boto3
-
-        # AWS_REGION, which the AWS CLI and SDKs read, as well as botocore's AWS_DEFAULT_REGION
-        region = region or os.environ.get("AWS_REGION") or None
-        try:
-            client = boto3.session.Session(region_name=region).client("ssm")
-        except botocore.exceptions.NoRegionError:
-            raise ConfigError(
-                f"{where}secret ssm:{path}: no AWS region to read it from",
-                hint="set workspace.region in streamkit.yaml or export AWS_REGION",
-            ) from None
-        except botocore.exceptions.BotoCoreError as exc:
-            raise ConfigError(f"{where}secret ssm:{path}: {type(exc).__name__}") from None
     try:
+        client = ssm_client
+        if client is None:
+            # AWS_REGION, which the AWS CLI and SDKs read, as well as AWS_DEFAULT_REGION
+            region = region or os.environ.get("AWS_REGION") or None
+            client = boto3.session.Session(region_name=region).client("ssm")
         answer = client.get_parameter(Name=path, WithDecryption=True)
-    except client.exceptions.ParameterNotFound:
-        raise ConfigError(f"{where}secret ssm:{path}: no such SSM parameter") from None
     except botocore.exceptions.NoCredentialsError:
         raise ConfigError(
             f"{where}secret ssm:{path}: no AWS credentials to read it",
@@ -118,6 +107,8 @@ def _fetch_ssm(path: str, where: str, ssm_client: Any, region: str | None) -> st
         ) from None
     except botocore.exceptions.ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
+        if code == "ParameterNotFound":
+            raise ConfigError(f"{where}secret ssm:{path}: no such SSM parameter") from None
         raise ConfigError(f"{where}secret ssm:{path}: AWS said {code}") from None
     except botocore.exceptions.NoRegionError:
         raise ConfigError(

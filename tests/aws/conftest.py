@@ -69,6 +69,17 @@ def aws_env(moto_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def in_moto(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Point this process's boto3 at moto, as the CLI subprocesses are."""
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name, value in aws_env.items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
+    return aws_env
+
+
+@pytest.fixture
 def moto(moto_url: str) -> Moto:
     """A freshly reset moto server, with helpers."""
     moto = Moto(moto_url)

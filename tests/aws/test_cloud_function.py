@@ -40,16 +40,6 @@ class FakeClock:
 
 
 @pytest.fixture
-def in_moto(aws_env, monkeypatch):
-    """This process's boto3 reaches moto, as the function's would reach AWS."""
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    for name, value in aws_env.items():
-        if name.startswith("AWS_"):
-            monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
 def workspace_id(moto, in_moto) -> str:
     return stopped_workspace(moto)
 

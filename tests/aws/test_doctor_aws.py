@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -31,17 +30,6 @@ def workspace_id(moto) -> str:
     workspace_id = stopped_workspace(moto)
     moto.control(workspace_id=workspace_id, state="AVAILABLE")
     return workspace_id
-
-
-@pytest.fixture
-def in_moto(aws_env, monkeypatch):
-    """Point this process's boto3 at moto, as the CLI subprocesses are."""
-    for name in [n for n in os.environ if n.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    for name, value in aws_env.items():
-        if name.startswith("AWS_"):
-            monkeypatch.setenv(name, value)
-    return aws_env
 
 
 def write(
