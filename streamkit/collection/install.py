@@ -90,7 +90,7 @@ def install_collection(
             temporary = _switch_away(client, previous, [c for c in listed if c != name])
         target = _file_of(scenes_dir, name) or target
         write_obs_json(collection, target)
-        switch_collection(client, "SetCurrentSceneCollection", name)
+        client.request("SetCurrentSceneCollection", {"sceneCollectionName": name})
     except ObsError as exc:
         _back_to(client, previous)
         raise ObsError(
