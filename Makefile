@@ -36,6 +36,7 @@ system-deps:
 	@missing=""; \
 	for cmd in obs xvfb-run xauth nginx; do command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$cmd"; done; \
 	[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing="$$missing rtmp-module"; \
+	[ -x /usr/sbin/ngircd ] || missing="$$missing ngircd"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing the real-OBS test tier:$(SYSTEM_PACKAGES)"; \
