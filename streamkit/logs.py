@@ -86,6 +86,8 @@ def setup_logging(level: str = "WARNING") -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, StderrHandler)]:
         root.removeHandler(handler)
-    root.addHandler(StderrHandler())
+    handler = StderrHandler()
+    handler.setLevel(level)  # the level asked for, whatever else lowers the root logger's
+    root.addHandler(handler)
     root.setLevel(level)
     protect_driver_loggers()
