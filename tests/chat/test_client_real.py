@@ -143,7 +143,7 @@ def test_the_token_logs_in_posts_and_never_shows(irc_factory, caplog):
     token = "tok" + os.urandom(8).hex()
     ISSUED_SECRETS.append(token)  # the session's DEBUG log is checked for it too
     server = irc_factory(password=f"oauth:{token}")
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="streamkit.chat")  # whatever earlier tests set
     refused = _client(server, nick="host", token=token + "x")
     with pytest.raises(ChatAuthFailed) as caught:
         refused.connect()

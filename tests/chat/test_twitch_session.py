@@ -70,7 +70,7 @@ def test_twitch_refusing_a_token_is_an_auth_failure_that_never_shows_it(caplog):
     token = "oauth:" + "k" * 8 + str(time.time_ns())
     ISSUED_SECRETS.append(token)
     server = TwitchReplay(refuse_login=True)
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="streamkit.chat")
     try:
         with pytest.raises(ChatAuthFailed) as caught:
             _client(server, nick="mymeetup", token=token).connect()

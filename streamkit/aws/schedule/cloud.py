@@ -16,6 +16,7 @@ dateutil rules or APScheduler.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -107,7 +108,8 @@ def handler(event: dict[str, Any], context: Any = None, *, clock: Any = utcnow) 
     `event` is the payload (plus `trigger`, the schedule that fired). Returns a summary
     (also logged) that the function's CloudWatch log keeps.
     """
-    logging.getLogger("streamkit").setLevel(logging.INFO)
+    if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # in Lambda: INFO lines reach CloudWatch
+        logging.getLogger("streamkit").setLevel(logging.INFO)
     if event.get("streamkit") != PAYLOAD_VERSION:
         raise ValueError(
             f"payload version {event.get('streamkit')!r}: redeploy with `schedule deploy`"
