@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from streamkit.aws.schedule.calendar import Event, zone
+
+MIN = timedelta(minutes=1)
+# 2026-12-10 18:30 Rome (17:30 UTC), 2 h; warm-up 45 min, cool-down 15 min.
+MEETUP = Event(
+    id="meetup",
+    tz=zone("Europe/Rome"),
+    start=datetime(2026, 12, 10, 18, 30),
+    duration=timedelta(hours=2),
+)
+POWER_ON = datetime(2026, 12, 10, 16, 45, tzinfo=UTC)
+POWER_OFF = datetime(2026, 12, 10, 19, 45, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 def stopped_workspace(moto: Any) -> str:

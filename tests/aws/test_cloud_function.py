@@ -11,32 +11,22 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.calendar import Calendar
 from streamkit.aws.schedule.cloud import CloudSettings, handler, make_payload
 from streamkit.aws.schedule.pending import cloud_pending_stops
 from streamkit.aws.schedule.plan import RetryPolicy, plan
 from streamkit.aws.workspace.hold import RESTORE_TAG, UNTIL_TAG
 from tests.aws.conftest import REGION
-from tests.aws.schedule_support import describe, stopped_workspace
-from tests.aws.test_pending_stop import Inbox
-
-MIN = timedelta(minutes=1)
-MEETUP = Event(
-    id="meetup",
-    tz=zone("Europe/Rome"),
-    start=datetime(2026, 12, 10, 18, 30),
-    duration=timedelta(hours=2),
+from tests.aws.schedule_support import (
+    MEETUP,
+    MIN,
+    POWER_OFF,
+    POWER_ON,
+    FakeClock,
+    describe,
+    stopped_workspace,
 )
-POWER_ON = datetime(2026, 12, 10, 16, 45, tzinfo=UTC)
-POWER_OFF = datetime(2026, 12, 10, 19, 45, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.aws.test_pending_stop import Inbox
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from streamkit.aws.errors import AwsActionFailed
 from streamkit.aws.notify import sns_notifier
-from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.calendar import Calendar
 from streamkit.aws.schedule.control import AwsWorkspace
 from streamkit.aws.schedule.ledger import Ledger
 from streamkit.aws.schedule.plan import OUTSIDE_KEY, RetryPolicy
@@ -22,27 +22,18 @@ from streamkit.aws.schedule.runner import Runner
 from streamkit.aws.workspace.api import WorkspaceManager
 from streamkit.aws.workspace.settings import WorkspaceSettings
 from tests.aws.conftest import REGION
-from tests.aws.schedule_support import describe, stopped_workspace
+from tests.aws.schedule_support import (
+    MEETUP,
+    MIN,
+    POWER_OFF,
+    POWER_ON,
+    FakeClock,
+    describe,
+    stopped_workspace,
+)
 from tests.cli import run_cli
 
-MIN = timedelta(minutes=1)
-MEETUP = Event(
-    id="meetup",
-    tz=zone("Europe/Rome"),
-    start=datetime(2026, 12, 10, 18, 30),
-    duration=timedelta(hours=2),
-)
-POWER_ON = datetime(2026, 12, 10, 16, 45, tzinfo=UTC)
-POWER_OFF = datetime(2026, 12, 10, 19, 45, tzinfo=UTC)
 EVERY = timedelta(minutes=10)
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Inbox:

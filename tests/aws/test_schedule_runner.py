@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from streamkit.aws.schedule.calendar import Calendar, Event, zone
+from streamkit.aws.schedule.calendar import Calendar
 from streamkit.aws.schedule.control import AwsWorkspace
 from streamkit.aws.schedule.ledger import Ledger
 from streamkit.aws.schedule.plan import RetryPolicy
@@ -16,26 +16,15 @@ from streamkit.aws.workspace.api import WorkspaceManager
 from streamkit.aws.workspace.hold import RESTORE_TAG
 from streamkit.aws.workspace.settings import WorkspaceSettings
 from tests.aws.conftest import REGION
-from tests.aws.schedule_support import describe, stopped_workspace
-
-MIN = timedelta(minutes=1)
-# 2026-12-10 18:30 Rome (17:30 UTC), 2 h; warm-up 45 min, cool-down 15 min.
-MEETUP = Event(
-    id="meetup",
-    tz=zone("Europe/Rome"),
-    start=datetime(2026, 12, 10, 18, 30),
-    duration=timedelta(hours=2),
+from tests.aws.schedule_support import (
+    MEETUP,
+    MIN,
+    POWER_OFF,
+    POWER_ON,
+    FakeClock,
+    describe,
+    stopped_workspace,
 )
-POWER_ON = datetime(2026, 12, 10, 16, 45, tzinfo=UTC)
-POWER_OFF = datetime(2026, 12, 10, 19, 45, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
