@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from obsws_python.subs import Subs
 
 from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsRequestFailed, ObsUnreachable
-from streamkit.obs.link import OP_BATCH, OP_REIDENTIFY, OP_REQUEST, Link, unreachable
+from streamkit.obs.link import OP_BATCH, OP_REQUEST, Link, unreachable
 from streamkit.obs.ready import NOT_READY, NotReadyWait, resend_from
 from streamkit.obs.types import (
     BatchResult,
@@ -324,11 +324,12 @@ class ObsClient(PublishedState):
         return results
 
     def set_subscriptions(self, subscriptions: int) -> None:
-        """Change which event categories arrive (Reidentify); kept across reconnects."""
+        """Change which event categories arrive (Reidentify), returning once OBS has applied
+        it; kept across reconnects."""
         self._subscriptions = int(subscriptions)
         events = self._events
         if events is not None and events.alive:
-            events.send(OP_REIDENTIFY, {"eventSubscriptions": self._subscriptions})
+            events.reidentify(self._subscriptions)
         elif events is None and self._subscriptions and self.connected:
             opened = self._new_link(self._subscriptions)
             with self._lock:

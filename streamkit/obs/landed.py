@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from streamkit.obs.client import ObsClient, Subs
-from streamkit.obs.errors import ObsTimeout
+from streamkit.obs.errors import ObsError, ObsTimeout
+
+log = logging.getLogger(__name__)
 
 
 def request_until_event(
@@ -43,7 +46,10 @@ def request_until_event(
     finally:
         client.remove_event_listener(listener)
         if client.subscriptions != before:
-            client.set_subscriptions(before)
+            try:
+                client.set_subscriptions(before)
+            except ObsError as exc:  # the wait's own outcome is what the caller needs
+                log.debug("could not restore event subscriptions: %s", exc.message)
 
 
 def switch_profile(client: ObsClient, request_type: str, name: str) -> None:

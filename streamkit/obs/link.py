@@ -20,7 +20,7 @@ from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsTimeout, ObsUnreach
 log = logging.getLogger(__name__)
 
 OP_EVENT, OP_REQUEST, OP_RESPONSE = 5, 6, 7
-OP_REIDENTIFY, OP_BATCH, OP_BATCH_RESPONSE = 3, 8, 9
+OP_IDENTIFIED, OP_REIDENTIFY, OP_BATCH, OP_BATCH_RESPONSE = 2, 3, 8, 9
 
 EventSink = Callable[[str, dict[str, Any]], None]
 
@@ -65,6 +65,8 @@ class Link:
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._closed = False
+        self._identified = threading.Condition(self._lock)
+        self._identified_count = 0
         self._events: queue.SimpleQueue[tuple[str, dict[str, Any]] | None] = queue.SimpleQueue()
         self.ws, self.hello = self._handshake(password, subscriptions)
         self.websocket_version: str = self.hello.get("obsWebSocketVersion", "")
@@ -145,6 +147,23 @@ class Link:
         assert pending.answer is not None
         return pending.answer
 
+    def reidentify(self, subscriptions: int, timeout: float | None = None) -> None:
+        """Change the event subscriptions and wait until OBS confirms (Identified): OBS handles
+        messages on a thread pool, so an unconfirmed change can land after a later request's
+        events, or after a later change."""
+        with self._lock:
+            seen = self._identified_count
+        self.send(OP_REIDENTIFY, {"eventSubscriptions": subscriptions})
+        wait = self.timeout if timeout is None else timeout
+        with self._identified:
+            confirmed = self._identified.wait_for(
+                lambda: self._identified_count > seen or self._closed, wait
+            )
+        if self._closed:
+            raise unreachable(self.host, self.port, "connection lost")
+        if not confirmed:
+            raise ObsTimeout(f"OBS did not confirm the event subscription within {wait:g} s")
+
     def send(self, op: int, payload: dict[str, Any]) -> None:
         message = json.dumps({"op": op, "d": payload})
         try:
@@ -169,6 +188,10 @@ class Link:
                     self._events.put((data.get("eventType", ""), data.get("eventData") or {}))
                 elif op in (OP_RESPONSE, OP_BATCH_RESPONSE):
                     self._answer(data)
+                elif op == OP_IDENTIFIED:
+                    with self._identified:
+                        self._identified_count += 1
+                        self._identified.notify_all()
         except (OSError, websocket.WebSocketException, ValueError) as exc:
             reason = _short(exc) or reason
         self._lost(reason)
@@ -198,6 +221,7 @@ class Link:
                 return False
             self._closed = True
             waiting = list(self._pending.values())
+            self._identified.notify_all()
         for pending in waiting:
             pending.error = unreachable(self.host, self.port, why)
             pending.done.set()

@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 HELLO, IDENTIFY, IDENTIFIED, REIDENTIFY, EVENT = 0, 1, 2, 3, 5
 REQUEST, REQUEST_RESPONSE, REQUEST_BATCH, REQUEST_BATCH_RESPONSE = 6, 7, 8, 9
 
+# OBS handles each message on a thread pool: a Reidentify takes effect a moment after it arrives,
+# so events of a request sent right behind it (on another connection) may still be filtered
+# by the old subscriptions. The Identified reply says the change has landed.
+REIDENTIFY_LANDS_AFTER = 0.05
+
 CLOSE_MESSAGE_DECODE_ERROR = 4002
 CLOSE_MISSING_DATA_FIELD = 4003
 CLOSE_INVALID_DATA_FIELD_TYPE = 4004
@@ -166,8 +171,10 @@ class Session:
         if op == IDENTIFY:
             self._identify(data)
         elif op == REIDENTIFY:
-            self._read_subscriptions(data)
-            self.send(IDENTIFIED, {"negotiatedRpcVersion": RPC_VERSION})
+            subscriptions = self._valid_subscriptions(data)
+            asyncio.get_running_loop().call_later(
+                REIDENTIFY_LANDS_AFTER, self._reidentified, subscriptions
+            )
         elif op == REQUEST:
             self._request(data)
         elif op == REQUEST_BATCH:
@@ -203,18 +210,22 @@ class Session:
             expected = auth_response(self._password, self._salt, self._challenge)
             if not secrets.compare_digest(given.encode(), expected.encode()):
                 raise ProtocolClose(CLOSE_AUTHENTICATION_FAILED, "Authentication failed.")
-        self._read_subscriptions(data)
+        self.subscriptions = self._valid_subscriptions(data)
         self.identified = True
         self.send(IDENTIFIED, {"negotiatedRpcVersion": RPC_VERSION})
 
-    def _read_subscriptions(self, data: dict[str, Any]) -> None:
+    def _valid_subscriptions(self, data: dict[str, Any]) -> int:
         subs = data.get("eventSubscriptions", sim_events.ALL)
         if not _is_unsigned(subs):
             raise ProtocolClose(
                 CLOSE_INVALID_DATA_FIELD_TYPE,
                 "Your `eventSubscriptions` is not an unsigned number.",
             )
-        self.subscriptions = subs
+        return subs
+
+    def _reidentified(self, subscriptions: int) -> None:
+        self.subscriptions = subscriptions
+        self.send(IDENTIFIED, {"negotiatedRpcVersion": RPC_VERSION})
 
     def _request(self, data: dict[str, Any]) -> None:
         if "requestType" not in data:

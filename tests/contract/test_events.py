@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import obsws_python
 import pytest
 
-from tests.contract.conftest import Backend, RawClient, unique
+from tests.contract.conftest import Backend, RawClient, eventually, unique
 
 SCENES, INPUTS, INPUT_VOLUME_METERS = 1 << 2, 1 << 3, 1 << 16
 
@@ -70,6 +71,28 @@ def test_reidentify_changes_subscriptions(obs_backend: Backend, raw: RawClient) 
             client.wait_event("SceneCreated", lambda d: d["sceneName"] == name)
         finally:
             raw.call("RemoveScene", {"sceneName": name})
+
+
+def test_streamkit_subscription_change_is_in_force_when_it_returns(
+    obs_backend: Backend, raw: RawClient
+) -> None:
+    """The change is confirmed before set_subscriptions returns: the events of a request sent
+    right after it arrive (OBS applies a Reidentify on its thread pool, a moment later)."""
+    from streamkit.obs.client import ObsClient
+
+    with ObsClient(obs_backend.host, obs_backend.port, obs_backend.password) as client:
+        created: list[str] = []
+        client.on_event(lambda kind, data: created.append(data.get("sceneName", "")))
+        for attempt in range(5):
+            client.set_subscriptions(0)
+            time.sleep(0.3)  # long landed, confirmed or not
+            client.set_subscriptions(SCENES)
+            name = unique(f"confirmed{attempt}")
+            raw.call("CreateScene", {"sceneName": name})
+            try:
+                assert eventually(lambda name=name: name in created, timeout=3)
+            finally:
+                raw.call("RemoveScene", {"sceneName": name})
 
 
 def test_obsws_python_event_client(obs_backend: Backend, raw: RawClient) -> None:
