@@ -111,9 +111,16 @@ def test_obs29_file_written_by_real_obs() -> None:
     assert not tint.enabled and tint.settings == {"opacity": 0.8}
     assert c.input("Lower Third").obs_versioned_kind == "text_ft2_source_v2"
     main = c.scene("Main")
-    assert [i.source for i in main.items] == ["Backdrop", "Lower Third", "Overlay", "Call Audio"]
-    backdrop, text, overlay, _ = main.items
+    assert [i.source for i in main.items] == [
+        "Backdrop",
+        "Lower Third",
+        "Overlay",
+        "Call Audio",
+        "Break Banner",
+    ]
+    backdrop, text, overlay, _, banner = main.items
     assert backdrop.locked and not overlay.enabled
+    assert banner.locked and not banner.enabled  # an input whose first item is hidden
     t = text.transform
     assert (t.positionX, t.positionY, t.rotation, t.scaleX, t.scaleY) == (80, 900, 2.5, 1.5, 1.25)
     assert (t.alignment, t.boundsType, t.boundsWidth, t.boundsHeight) == (
@@ -231,8 +238,7 @@ def test_unusual_mixers_and_sync_are_kept_exactly() -> None:
     again = next(s for s in collection_to_obs(c)["sources"] if s["name"] == "Call Audio")
     assert (again["mixers"], again["sync"]) == (0x0D, 1_500_000)
     edited = c.model_copy(deep=True)
-    edited.inputs[0].tracks = {}
-    assert edited.inputs[0].name == "Call Audio"
+    edited.input("Call Audio").tracks = {}
     rewritten = next(s for s in collection_to_obs(edited)["sources"] if s["name"] == "Call Audio")
     assert rewritten["mixers"] == 0xFF  # an edit wins over the kept raw value
 

@@ -63,13 +63,16 @@ def plan_changes(
         if scene.name not in live_scenes:
             plan.changes.append(Change("create", f"scene {scene.name!r}"))
             plan.first.append(Step(Request("CreateScene", {"sceneName": scene.name})))
+    scenes = {scene.name: scene for scene in desired.scenes}
     placed = _first_placements(
         desired, {i.name for i in wanted_inputs if i.name not in live_inputs}
     )
     for entry in wanted_inputs:
         current = live_inputs.get(entry.name)
         if current is None:
-            _create_input(plan, entry, kinds[entry.kind], placed[entry.name])
+            slot = placed[entry.name]
+            first_item = scenes[slot.scene].items[slot.index]
+            _create_input(plan, entry, kinds[entry.kind], slot, first_item.enabled)
         else:
             _update_input(plan, entry, current)
     for scene in desired.scenes:
@@ -147,8 +150,9 @@ def _first_placements(desired: Collection, inputs: set[str]) -> dict[str, Slot]:
     return placed
 
 
-def _create_input(plan: Plan, entry: Input, kind: str, slot: Slot) -> None:
-    """CreateInput also creates the input's first scene item (the `slot`)."""
+def _create_input(plan: Plan, entry: Input, kind: str, slot: Slot, enabled: bool) -> None:
+    """CreateInput also creates the input's first scene item (the `slot`), hidden or shown as
+    that item is from the start: a hidden overlay never flashes on screen."""
     mapped = f" (as {kind})" if unversioned_kind(kind) != entry.kind else ""
     plan.changes.append(Change("create", f"input {entry.name!r}", f"{entry.kind}{mapped}"))
     plan.first.append(
@@ -160,6 +164,7 @@ def _create_input(plan: Plan, entry: Input, kind: str, slot: Slot) -> None:
                     "inputName": entry.name,
                     "inputKind": kind,
                     "inputSettings": entry.settings,
+                    "sceneItemEnabled": enabled,
                 },
             ),
             creates=slot,
