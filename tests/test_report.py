@@ -185,6 +185,19 @@ def test_worst_window_ties_go_to_the_earliest_and_windows_slide():
     assert worst_window([sample(1, dropped_frames=0, total_frames=0)]) is None
 
 
+def test_worst_window_lies_inside_the_log():
+    """Drops in the first seconds: the window starts at the log's first sample, not before;
+    a log shorter than the window is one window."""
+    samples = [sample(i, dropped_frames=15, total_frames=30) for i in range(10, 16)]
+    samples += [sample(i, dropped_frames=0, total_frames=30) for i in range(16, 300)]
+    worst = worst_window(samples, seconds=60)
+    assert worst is not None and (worst.start, worst.end) == (T0 + 10, T0 + 70)
+    assert (worst.dropped, worst.total) == (5 * 15, 60 * 30)
+    short = worst_window(samples[:20], seconds=60)
+    assert short is not None and (short.start, short.end) == (T0 + 10, T0 + 29)
+    assert (short.dropped, short.total) == (6 * 15, 20 * 30)
+
+
 def test_percentile_nearest_rank():
     values = [float(v) for v in range(1, 101)]
     assert percentile(values, 5) == 5.0

@@ -116,8 +116,19 @@ def time_live(samples: list[LogRecord]) -> float:
 
 
 def worst_window(samples: list[LogRecord], seconds: float = WORST_WINDOW_S) -> WorstMinute | None:
-    """The window (end - seconds, end] ending at a sample with the highest drop %; earliest wins."""
+    """The window (end - seconds, end] with the highest drop %, inside the log: it starts at or
+    after the first sample (earliest wins). A log shorter than `seconds` is one window."""
     counted = [(s.t, c) for s in samples if (c := frame_counts(s)) is not None]
+    if not counted:
+        return None
+    span_start = counted[0][0]
+    if counted[-1][0] - span_start < seconds:
+        dropped = sum(d for _, (d, _) in counted)
+        total = sum(n for _, (_, n) in counted)
+        if total <= 0:
+            return None
+        pct = min(100.0, 100.0 * dropped / total)
+        return WorstMinute(span_start, counted[-1][0], pct, dropped, total)
     best: WorstMinute | None = None
     dropped = total = 0
     first = 0
@@ -127,7 +138,7 @@ def worst_window(samples: list[LogRecord], seconds: float = WORST_WINDOW_S) -> W
             dropped -= counted[first][1][0]
             total -= counted[first][1][1]
             first += 1
-        if total <= 0:
+        if total <= 0 or t - seconds < span_start:
             continue
         pct = min(100.0, 100.0 * dropped / total)
         if best is None or pct > best.drop_pct:
