@@ -33,4 +33,3 @@ def test_handshake_leaves_an_identified_socket_and_the_hello():
             assert shake.password == PASSWORD  # the attribute link.py blanks after use
         finally:
             shake.ws.close()
-

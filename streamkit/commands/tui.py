@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "demo",
         help="the show-control screen on a simulated meetup (no OBS needed)",
         description="Run the TUI against a built-in OBS simulator: a live demo meetup with "
-        "scenes, NDI senders, audio and a run of show, and a network hiccup every 90 s "
-        "(congestion, dropped frames, a reconnect) so the alerts can be seen.",
+        "scenes, NDI senders, audio and a run of show, and a network hiccup 20 s in, then "
+        "every 90 s (congestion, dropped frames, a reconnect) so the alerts can be seen.",
     )
     demo.set_defaults(handler=cmd_demo)
 

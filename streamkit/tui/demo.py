@@ -64,7 +64,8 @@ DEMO_DEGRADE = DegradeSettings.model_validate(
 # The audience: a replayed chat with a few questions (offline), picked onto the Lower Third.
 DEMO_CHAT_SETTINGS = ChatSettings(channel="demomeetup", wrap_chars=48)
 
-# The hiccup, repeated every CYCLE_S seconds: (seconds into the cycle, what happens).
+# The hiccup, repeated every CYCLE_S seconds: (seconds into the cycle, what happens). The
+# README and `streamkit demo --help` say when the first comes and how often.
 CYCLE_S = 90.0
 CYCLES = 20
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 from rich.text import Text
@@ -170,3 +172,22 @@ def test_header_does_not_claim_live_while_obs_cannot_be_asked():
     text = draw("Meetup", away, live, live, False, now, 0.0, have_data=True).plain
     assert " LIVE " not in text and "00:42:17" not in text
     assert "STREAM ? (was LIVE)" in text and "REC ? (was on)" in text
+
+
+def test_demo_hiccups_when_the_readme_and_help_say():
+    """The first hiccup comes 20 s in (congestion), the next one 90 s later."""
+    from streamkit.tui.demo import CYCLE_S, hiccup_script
+
+    class Recorder:
+        def __getattr__(self, name):
+            return lambda *args: name
+
+    script = sorted(hiccup_script(Recorder()), key=lambda entry: entry[0])
+    congestion = [at for at, action in script if action() == "congest"]
+    first = congestion[0]
+    assert (first, CYCLE_S) == (20.0, 90.0)
+    assert first + CYCLE_S in congestion
+    said = "a network hiccup 20 s in, then every 90 s"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "network hiccups 20 s in, then every 90 s" in readme
+    assert said in " ".join(run_cli("demo", "--help").stdout.split())
