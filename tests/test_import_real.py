@@ -456,3 +456,29 @@ def test_scene_of_another_canvas_is_named_and_left_out(obs, tmp_path):
     result = run_cli("-c", config, "obs", "export", "-o", str(exported), env=_env(obs))
     assert result.returncode == 0, result.stderr
     assert "Vertical" not in exported.read_text()
+
+
+def test_obs_dying_mid_import_exits_3_without_raw_log_lines(obs, tmp_path, monkeypatch, capsys):
+    """OBS is killed as the import starts to apply: exit 3 (OBS unreachable, as documented),
+    one clear error, no log line on the terminal."""
+    from streamkit import cli
+
+    apply = Importer.apply
+
+    def kill_then_apply(self, plan):
+        obs.kill()
+        return apply(self, plan)
+
+    monkeypatch.setattr(Importer, "apply", kill_then_apply)
+    monkeypatch.setenv("TEST_OBS_PASSWORD", obs.password)
+    monkeypatch.setenv("NDI_HOST", "ZOOM-PC")
+    config = _config(tmp_path, obs)
+    code = cli.main(["-c", config, "obs", "import", str(SHIPPED), "--skip-unavailable", "--yes"])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert "import interrupted" in err and "may or may not have been applied" in err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        err.splitlines()[0]
+    ]
+    assert not [line for line in err.splitlines() if " WARNING " in line or " INFO " in line]
+    assert obs.password not in err

@@ -289,12 +289,14 @@ class Importer:
                 timeout=self.client.timeout + STEP_TIME * len(steps),
             )
         except ObsError as exc:  # lost or timed out: OBS may have run part of the batch
-            raise ImportIncomplete(
+            interrupted = ImportIncomplete(
                 f"import interrupted: {exc.message}. Applied: {done} step(s); steps "
                 f"{done + 1} to {done + len(steps)} of {total} may or may not have been applied"
                 f"{self._where()}.",
                 hint=hint,
-            ) from None
+            )
+            interrupted.exit_code = exc.exit_code  # 3 when OBS went away, as documented
+            raise interrupted from None
         self.round_trips += 1
         failed = next((r for r in results if not r.ok), None)
         if failed is None and len(results) == len(steps):

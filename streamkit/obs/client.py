@@ -181,7 +181,9 @@ class ObsClient(PublishedState):
     def _on_lost(self, reason: str) -> None:
         if self._closing:
             return
-        log.warning("lost the connection to OBS at %s:%s: %s", self.host, self.port, reason)
+        # INFO: a command reports the failed request itself, the TUI and `health --watch` raise
+        # their "OBS unreachable" alarm; a raw log line on the terminal would only add noise
+        log.info("lost the connection to OBS at %s:%s: %s", self.host, self.port, reason)
         self._set_state(StateChange(ConnectionState.RECONNECTING, reason))
         self._wake.set()
 
@@ -205,7 +207,7 @@ class ObsClient(PublishedState):
         try:
             link.call(OP_REQUEST, {"requestType": "GetVersion"}, timeout=self.timeout)
         except ObsError as exc:
-            log.warning("OBS stopped answering (%s); reconnecting", exc.message)
+            log.info("OBS stopped answering (%s); reconnecting", exc.message)
             link.close()
             self._on_lost("OBS stopped answering")
 
