@@ -477,8 +477,6 @@ def test_obs_dying_mid_import_exits_3_without_raw_log_lines(obs, tmp_path, monke
     err = capsys.readouterr().err
     assert code == 3, err
     assert "import interrupted" in err and "may or may not have been applied" in err
-    assert [line for line in err.splitlines() if line.startswith("error:")] == [
-        err.splitlines()[0]
-    ]
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [err.splitlines()[0]]
     assert not [line for line in err.splitlines() if " WARNING " in line or " INFO " in line]
     assert obs.password not in err
