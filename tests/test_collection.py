@@ -149,3 +149,21 @@ def test_versioned_kinds_and_plugins() -> None:
     assert plugin_of("browser_source") == "obs-browser"
     assert plugin_of("color_filter_v2") == "obs-filters"
     assert plugin_of("made_up_source") is None
+
+
+def test_importer_refuses_a_broken_collection_before_asking_obs() -> None:
+    """The library refuses too (no lines without the file): OBS is never asked anything."""
+    from streamkit.collection.importer import Importer
+    from streamkit.errors import UsageError
+
+    broken = Collection.model_validate(
+        {"name": "Broken", "scenes": [{"name": "One", "items": ["Ghost"]}], "inputs": []}
+    )
+
+    class NoObs:
+        def __getattr__(self, name):
+            raise AssertionError(f"OBS was asked ({name})")
+
+    with pytest.raises(UsageError, match="item 'Ghost' names no input") as caught:
+        Importer(NoObs(), broken).plan()  # type: ignore[arg-type]
+    assert "nothing was changed" in str(caught.value)

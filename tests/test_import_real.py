@@ -480,3 +480,31 @@ def test_obs_dying_mid_import_exits_3_without_raw_log_lines(obs, tmp_path, monke
     assert [line for line in err.splitlines() if line.startswith("error:")] == [err.splitlines()[0]]
     assert not [line for line in err.splitlines() if " WARNING " in line or " INFO " in line]
     assert obs.password not in err
+
+
+@pytest.mark.parametrize("command", ["plan", "import"])
+def test_a_scene_naming_a_missing_source_is_refused_before_obs_changes(obs, tmp_path, command):
+    """Every lint check runs first: exit 2 with file and line; no collection is created."""
+    broken = tmp_path / "missing.yaml"
+    broken.write_text(
+        "name: Missing Source\n"
+        "scenes:\n"
+        "  - name: One\n"
+        "    items: [Color, Ghost]\n"
+        "inputs:\n"
+        "  - name: Color\n"
+        "    kind: color_source\n"
+        "    settings: {file: /home/me/logo.png}\n"
+    )
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        before = client.request("GetSceneCollectionList")
+    extra = ["--yes"] if command == "import" else []
+    result = run_cli(
+        "-c", _config(tmp_path, obs), "obs", command, str(broken), *extra, env=_env(obs)
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{broken}:4: 'One': item 'Ghost' names no input, scene or group" in result.stderr
+    assert f"warning: {broken}:8:" in result.stderr  # the rest of lint, as warnings
+    assert "nothing was changed" in result.stderr and result.stdout == ""
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        assert client.request("GetSceneCollectionList") == before

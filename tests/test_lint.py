@@ -134,7 +134,7 @@ def test_profile_json_errors_and_missing_basic_ini(tmp_path: Path) -> None:
 def test_json_collections_are_linted_too() -> None:
     source = ROOT / "tests" / "fixtures" / "collections" / "obs29.0.2-websocket.json"
     (finding,) = _lint(source)
-    assert finding.message.startswith("'Logo': settings.file: absolute path '/tmp/obs-fixture-")
+    assert finding.message.startswith("'Logo': settings.file: absolute path '/tmp/streamkit-obs-")
     assert finding.message.endswith(
         "/assets/logo.png' will not exist on another machine; put "
         "the file under scenes/assets/ and write ./assets/NAME"

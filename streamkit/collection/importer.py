@@ -58,6 +58,20 @@ def load_collection(
     return collection.with_assets_resolved(path.parent)
 
 
+def refuse_broken(collection: Collection) -> None:
+    """Refuse, before anything changes, a collection OBS would reject part-way through (an item
+    naming no source, a name used twice, a scene containing itself)."""
+    from streamkit.collection.lint import structural_problems
+
+    problems = structural_problems(collection)
+    if problems:
+        raise UsageError(
+            f"collection {collection.name!r} cannot be imported; nothing was changed:\n  "
+            + "\n  ".join(message for _, message in problems),
+            hint="run `streamkit lint` on the file for the lines, fix them and try again",
+        )
+
+
 @dataclass
 class Unavailable:
     input: str
@@ -132,6 +146,7 @@ class Importer:
         """Preflight and plan, changing nothing. A collection that does not exist yet is
         planned in full against what OBS puts in a new one; one that exists but is not
         active is planned as a switch (its content is compared once it is active)."""
+        refuse_broken(self.desired)
         live, answers = read_live(self.client, prefix=PREFLIGHT, **self._names())
         self.round_trips += live.round_trips
         for answer in answers:

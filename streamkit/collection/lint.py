@@ -83,10 +83,18 @@ def _targets(path: Path) -> Iterator[tuple[str, Path]]:
 
 def lint_collection_file(path: Path) -> list[Finding]:
     """Read a YAML or OBS JSON collection and check it."""
+    breaking, other = check_before_import(path)
+    return breaking + other
+
+
+def check_before_import(path: Path) -> tuple[list[Finding], list[Finding]]:
+    """Every check of a collection file, as (what would break an import: an unreadable file,
+    a name used twice, an item naming no source, a scene containing itself; the rest: secrets,
+    machine-bound paths, assets)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return unreadable(path, exc)
+        return unreadable(path, exc), []
     try:
         if path.suffix == ".json":
             collection = parse_obs_json(text, path)
@@ -94,11 +102,12 @@ def lint_collection_file(path: Path) -> list[Finding]:
         else:
             collection, lines = parse_yaml_with_lines(text, path)
     except ConfigError as exc:
-        return [_finding_from_error(line, path) for line in str(exc).splitlines()]
-    return [
-        Finding(path, lines.line_of(loc), message)
-        for loc, message in check_collection(collection, path.parent)
-    ]
+        return [_finding_from_error(line, path) for line in str(exc).splitlines()], []
+
+    def found(problems: list[tuple[tuple, str]]) -> list[Finding]:
+        return [Finding(path, lines.line_of(loc), message) for loc, message in problems]
+
+    return found(structural_problems(collection)), found(_check_settings(collection, path.parent))
 
 
 def _finding_from_error(text: str, path: Path) -> Finding:
@@ -126,12 +135,13 @@ class _JsonLines:
 def check_collection(collection: Collection, base_dir: Path) -> list[tuple[tuple, str]]:
     """Problems in a collection as (location, message); location is a key path into the
     YAML document (for JSON files, ("name", source name))."""
-    problems: list[tuple[tuple, str]] = []
-    problems += _check_names(collection)
-    problems += _check_items(collection)
-    problems += _check_cycles(collection)
-    problems += _check_settings(collection, base_dir)
-    return problems
+    return structural_problems(collection) + _check_settings(collection, base_dir)
+
+
+def structural_problems(collection: Collection) -> list[tuple[tuple, str]]:
+    """What OBS would refuse part-way through an import: names used twice, items naming no
+    source, scenes containing themselves, an unknown current scene or transition."""
+    return _check_names(collection) + _check_items(collection) + _check_cycles(collection)
 
 
 def _owners(collection: Collection) -> Iterator[tuple[tuple, Any]]:

@@ -195,10 +195,31 @@ def _desired(args: argparse.Namespace, config):
     path = args.file or (config.path(config.obs.collection) if config.obs.collection else None)
     if path is None:
         raise UsageError("which collection? give a file or set obs.collection in streamkit.yaml")
+    _lint_first(Path(path))
     collection = load_collection(path, config.variables, args.asset_base)
     if args.collection:
         collection = collection.model_copy(update={"name": args.collection})
     return collection
+
+
+def _lint_first(path: Path) -> None:
+    """Every lint check before OBS is asked anything: what would break the import stops it
+    (exit 2, with file and line); the rest is printed as warnings."""
+    import sys
+
+    from streamkit.collection.lint import check_before_import
+
+    if not path.is_file():
+        return  # load_collection says so
+    breaking, other = check_before_import(path)
+    for finding in other:
+        print(f"warning: {finding}", file=sys.stderr)
+    if breaking:
+        raise UsageError(
+            "the collection file has problems OBS would stop the import at; nothing was "
+            "changed:\n  " + "\n  ".join(str(f) for f in breaking),
+            hint=f"fix them, then plan again (streamkit lint {path} checks the file alone)",
+        )
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
