@@ -352,11 +352,17 @@ inputs:
       - {name: Glitch, kind: no_such_filter_kind}
 """)
     with ObsClient(obs.host, obs.port, obs.password) as client:
+        previous = client.request("GetSceneCollectionList")["currentSceneCollectionName"]
         with pytest.raises(ImportIncomplete) as caught:
             Importer(client, load_collection(broken)).run()
         message = str(caught.value)
         assert "CreateSourceFilter 'Glitch'" in message and "Applied:" in message
         assert "not applied:" in message
+        # the new collection is half-built: OBS goes back to the one it ran
+        assert f"OBS is back on collection {previous!r}" in message
+        assert "'Broken' stays in OBS's Scene Collection menu" in message
+        listing = client.request("GetSceneCollectionList")
+        assert listing["currentSceneCollectionName"] == previous
         fixed = load_collection(broken).model_copy(
             update={
                 "inputs": [load_collection(broken).inputs[0].model_copy(update={"filters": []})]

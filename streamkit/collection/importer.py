@@ -232,7 +232,12 @@ class Importer:
                 report.round_trips = self.round_trips
                 return report
         if not plan.empty:
-            report.applied = self.apply(plan)
+            try:
+                report.applied = self.apply(plan)
+            except ImportIncomplete as exc:
+                if report.created_collection:
+                    self._leave_half_built(exc)
+                raise
             leftover = self._verify(plan, report)
             if not leftover.empty:
                 report.round_trips = self.round_trips
@@ -325,6 +330,27 @@ class Importer:
             f"import stopped: OBS refused step {applied + 1} of {total} ({what}): {reason}. "
             f"Applied: {applied} step(s); not applied: {total - applied}{self._where()}.",
             hint=hint,
+        )
+
+    def _leave_half_built(self, failure: ImportIncomplete) -> None:
+        """Put OBS back on the collection it ran before this import created one, and say so
+        in `failure` (obs-websocket cannot remove a collection: the half-built one stays in
+        OBS's menu)."""
+        where = self._where()
+        try:
+            if self._current is None:
+                raise ObsError("OBS ran no collection before")
+            switch_collection(self.client, "SetCurrentSceneCollection", self._current)
+        except ObsError as exc:
+            failure.message = failure.message.replace(
+                where, f"{where}; switching back failed: {exc.message}"
+            )
+            return
+        failure.message = failure.message.replace(
+            where,
+            f"; OBS is back on collection {self._current!r}. The half-built "
+            f"{self.desired.name!r} stays in OBS's Scene Collection menu (obs-websocket cannot "
+            "remove collections): remove it there, or import again to finish it",
         )
 
     def _where(self) -> str:
