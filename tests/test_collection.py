@@ -167,3 +167,59 @@ def test_importer_refuses_a_broken_collection_before_asking_obs() -> None:
     with pytest.raises(UsageError, match="item 'Ghost' names no input") as caught:
         Importer(NoObs(), broken).plan()  # type: ignore[arg-type]
     assert "nothing was changed" in str(caught.value)
+
+
+def test_on_program_follows_enabled_items_through_nested_scenes() -> None:
+    from streamkit.collection.onair import changes_on_air, on_program
+    from streamkit.collection.plan import Plan, Step
+    from streamkit.obs.types import Request
+
+    live = Collection.model_validate(
+        {
+            "name": "Live",
+            "scenes": [
+                {
+                    "name": "Speaker",
+                    "items": ["Cam", "Overlay", {"source": "Off", "enabled": False}],
+                },
+                {"name": "Overlay", "items": ["Bar", "Text"]},
+                {"name": "Break", "items": ["Slate"]},
+            ],
+            "inputs": [
+                {"name": n, "kind": "color_source"} for n in ("Cam", "Bar", "Text", "Off", "Slate")
+            ],
+        }
+    )
+    shown = on_program(live, "Speaker")
+    assert shown == {"Speaker", "Cam", "Overlay", "Bar", "Text"}
+    plan = Plan("Live")
+    plan.first += [
+        Step(Request("SetInputSettings", {"inputName": "Slate", "inputSettings": {}})),
+        Step(Request("SetInputSettings", {"inputName": "Bar", "inputSettings": {}})),
+        Step(Request("CreateSceneItem", {"sceneName": "Overlay", "sourceName": "Slate"})),
+    ]
+    plan.second += [
+        Step(Request("SetSceneItemLocked", {"sceneName": "Speaker", "sceneItemLocked": True})),
+        Step(Request("SetInputVolume", {"inputName": "Off", "inputVolumeMul": 0.5})),
+    ]
+    assert changes_on_air(plan, shown) == ["Bar", "Overlay"]  # locking changes no picture
+
+
+def test_show_owned_settings_name_texts_and_ndi_senders() -> None:
+    from streamkit.show.owned import show_owned_settings
+    from streamkit.show.settings import ShowSettings
+
+    show = ShowSettings.model_validate(
+        {
+            "segments": [
+                {"title": "Doors", "scene": "Soon", "text": {"Countdown": "5 min"}},
+                {"title": "Talk", "scene": "Speaker", "ndi": {"NDI Cam": "PC (Zoom)"}},
+            ]
+        }
+    )
+    assert show_owned_settings(show, ["Questions"]) == {
+        "Lower Third": frozenset({"text"}),
+        "Questions": frozenset({"text"}),
+        "Countdown": frozenset({"text"}),
+        "NDI Cam": frozenset({"ndi_source_name"}),
+    }

@@ -514,3 +514,26 @@ def test_a_scene_naming_a_missing_source_is_refused_before_obs_changes(obs, tmp_
     assert "nothing was changed" in result.stderr and result.stdout == ""
     with ObsClient(obs.host, obs.port, obs.password) as client:
         assert client.request("GetSceneCollectionList") == before
+
+
+def test_install_over_the_only_collection_leaves_one_reused_stepping_stone(obs_factory, tmp_path):
+    """OBS runs nothing but the collection being installed: the install steps onto one
+    fixed collection, says so, and installing again reuses it (nothing piles up)."""
+    from streamkit.collection.obsjson_write import write_obs_json
+
+    only = tmp_path / "Serverless_Meetup.json"
+    write_obs_json(load_collection(SHIPPED, ENV_VARS), only)
+    obs = obs_factory(collection_file=only)
+    for _ in range(2):
+        result = run_cli(
+            "-c", _config(tmp_path, obs), "obs", "import", str(SHIPPED), "--install",
+            "--obs-config", str(obs.config_dir), "--yes", env=_env(obs),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "used 'streamkit-install'" in result.stdout
+        assert "lists it until it restarts" in result.stdout
+    with ObsClient(obs.host, obs.port, obs.password) as client:
+        listing = client.request("GetSceneCollectionList")
+    assert listing["currentSceneCollectionName"] == "Serverless Meetup"
+    assert sorted(listing["sceneCollections"]) == ["Serverless Meetup", "streamkit-install"]
+    assert not list((obs.config_dir / "basic" / "scenes").glob("streamkit-install*"))

@@ -93,6 +93,7 @@ PURE = (
     "streamkit.obs.types",
     "streamkit.collection.plan",
     "streamkit.collection.diff",
+    "streamkit.collection.onair",
     "streamkit.health.metrics",
     "streamkit.health.alerts",
     "streamkit.health.fallback",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from streamkit.collection.diff_items import diff_items
 from streamkit.collection.kinds import unversioned_kind
@@ -26,12 +26,18 @@ def plan_changes(
     prune: bool,
     kinds: dict[str, str],
     skip: Iterable[str] = (),
+    owned: Mapping[str, frozenset[str]] | None = None,
+    set_program: bool = True,
 ) -> Plan:
     """The requests that make `live` match `desired`.
 
     `kinds` maps each desired input's kind to the versioned kind this OBS offers (preflight);
-    inputs named in `skip` are left out, with the items that show them.
+    inputs named in `skip` are left out, with the items that show them. `owned` names the
+    settings the show writes while it runs (input -> keys): their live values are kept, not
+    drift. The program scene is set only when `set_program` (a new collection): in a running
+    one it is the operator's.
     """
+    owned = owned or {}
     skipped = set(skip)
     plan = Plan(desired.name, skipped=[f"input {n!r}" for n in sorted(skipped)])
     groups = {g.name for g in desired.groups}
@@ -74,7 +80,7 @@ def plan_changes(
             first_item = scenes[slot.scene].items[slot.index]
             _create_input(plan, entry, kinds[entry.kind], slot, first_item.enabled)
         else:
-            _update_input(plan, entry, current)
+            _update_input(plan, entry, current, owned.get(entry.name, frozenset()))
     for scene in desired.scenes:
         _filters(plan, scene.name, "scene", scene.filters, _live_filters(live_scenes, scene.name))
         diff_items(
@@ -93,7 +99,7 @@ def plan_changes(
             f"{len(plan.extra_items)} scene item(s) in OBS are not in the file: "
             "kept (--prune removes them)"
         )
-    if desired.current_scene and desired.current_scene != have.current_scene:
+    if set_program and desired.current_scene and desired.current_scene != have.current_scene:
         plan.changes.append(
             Change(
                 "update", "program scene", f"{have.current_scene!r} -> {desired.current_scene!r}"
@@ -174,15 +180,18 @@ def _create_input(plan: Plan, entry: Input, kind: str, slot: Slot, enabled: bool
     _filters(plan, entry.name, "input", entry.filters, [])
 
 
-def _update_input(plan: Plan, entry: Input, current: Input) -> None:
-    if not same(entry.settings, current.settings):
-        detail = "; ".join(differences(entry.settings, current.settings, "settings."))
+def _update_input(plan: Plan, entry: Input, current: Input, owned: frozenset[str]) -> None:
+    """Settings the show owns keep their live values (SetInputSettings replaces them all)."""
+    wanted = {k: v for k, v in entry.settings.items() if k not in owned}
+    wanted |= {k: v for k, v in current.settings.items() if k in owned}
+    if not same(wanted, current.settings):
+        detail = "; ".join(differences(wanted, current.settings, "settings."))
         plan.changes.append(Change("update", f"input {entry.name!r}", detail))
         plan.first.append(
             Step(
                 Request(
                     "SetInputSettings",
-                    {"inputName": entry.name, "inputSettings": entry.settings, "overlay": False},
+                    {"inputName": entry.name, "inputSettings": wanted, "overlay": False},
                 )
             )
         )

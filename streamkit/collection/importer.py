@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from streamkit.collection.diff import plan_changes
 from streamkit.collection.kinds import equivalent_kind, pick_versioned_kind, plugin_of
 from streamkit.collection.live import read_live
 from streamkit.collection.model import Collection, Scene
+from streamkit.collection.onair import changes_on_air, on_program
 from streamkit.collection.plan import Change, LiveState, Plan, Slot, Step
 from streamkit.collection.variables import expand
 from streamkit.collection.versions import (
@@ -32,6 +33,7 @@ PREFLIGHT = [
     Request("GetInputKindList", {"unversioned": False}),
     Request("GetSceneCollectionList"),
     Request("GetStreamStatus"),
+    Request("GetRecordStatus"),
 ]
 
 
@@ -130,16 +132,23 @@ class Importer:
         *,
         prune: bool = False,
         skip_unavailable: bool = False,
+        owned: Mapping[str, frozenset[str]] | None = None,
+        force: bool = False,
     ) -> None:
+        """`owned`: settings the show writes while it runs (input -> keys; see show.owned),
+        kept as they are. `force`: change sources on program while OBS streams or records."""
         self.client = client
         self.desired, self._canvas_notes = main_canvas_only(desired)
+        self.owned = dict(owned or {})
+        self.force = force
+        self._on_air: list[str] = []  # what program shows, while an output is live
         self.prune = prune
         self.skip_unavailable = skip_unavailable
         self.round_trips = 0
         self._kinds: dict[str, str] = {}
         self._current: str | None = None
         self._exists = False
-        self._streaming = False
+        self._live_output = ""  # "streaming" or "recording" while an output is live
         self._obs_version = ""
 
     def plan(self) -> tuple[Plan, ImportReport]:
@@ -164,11 +173,16 @@ class Importer:
                 "those inputs with their settings), or --skip-unavailable to leave them out",
             )
         listing = answers[2].data
-        self._streaming = bool(answers[3].data.get("outputActive"))
+        streaming, recording = (bool(a.data.get("outputActive")) for a in answers[3:5])
+        self._live_output = "streaming" if streaming else "recording" if recording else ""
         self._current = listing.get("currentSceneCollectionName")
         self._exists = self.desired.name in listing.get("sceneCollections", [])
         if self._current == self.desired.name:
             report.plan = self._plan_against(live, report, new=False)
+            if self._live_output:
+                self._on_air = changes_on_air(report.plan, self._shown_now(live))
+                if self._on_air:
+                    report.plan.notes.append(self._on_air_text())
         elif self._exists:
             report.plan = Plan(
                 self.desired.name,
@@ -188,7 +202,15 @@ class Importer:
     def _plan_against(self, live: LiveState, report: ImportReport, *, new: bool) -> Plan:
         """`new`: the collection is (or will be) a new one, whose default scene is ours."""
         skip = [u.input for u in report.unavailable]
-        plan = plan_changes(self.desired, live, prune=self.prune, kinds=self._kinds, skip=skip)
+        plan = plan_changes(
+            self.desired,
+            live,
+            prune=self.prune,
+            kinds=self._kinds,
+            skip=skip,
+            owned=self.owned,
+            set_program=new,
+        )
         plan.notes += self._canvas_notes
         if new:
             _drop_default_scene(plan, self.desired, live)
@@ -196,11 +218,11 @@ class Importer:
 
     def _switch(self, report: ImportReport) -> Plan:
         """Create or activate the target collection, then plan against what it holds."""
-        if self._streaming:
+        if self._live_output:
             raise UsageError(
-                f"OBS is streaming with collection {self._current!r}: switching to "
+                f"OBS is {self._live_output} with collection {self._current!r}: switching to "
                 f"{self.desired.name!r} would change what viewers see",
-                hint="stop the stream first, or import into the live collection with --collection",
+                hint="stop the output first, or import into the live collection with --collection",
             )
         verb = "SetCurrentSceneCollection" if self._exists else "CreateSceneCollection"
         # OBS 32 answers before it has switched; reading meanwhile can keep the old collection's
@@ -220,6 +242,12 @@ class Importer:
     def run(self, confirm: Confirm | None = None) -> ImportReport:
         """Plan, ask `confirm` before anything changes, apply, and verify by reading back."""
         plan, report = self.plan()
+        if self._on_air and not self.force:
+            raise UsageError(
+                f"{self._on_air_text()}; nothing was changed",
+                hint="switch program to a scene that does not show them, or stop the output, "
+                "or pass --force to change them on air",
+            )
         if plan.empty or (confirm is not None and not confirm(plan)):
             report.round_trips = self.round_trips
             return report
@@ -274,6 +302,8 @@ class Importer:
                 prune=self.prune,
                 kinds=_kinds_of(plan, self.desired),
                 skip=[u.input for u in report.unavailable],
+                owned=self.owned,
+                set_program=report.created_collection,
             )
             lingering = _lingering(removed, again.collection)
             settling = lingering or any(c.target == "program scene" for c in leftover.changes)
@@ -330,6 +360,24 @@ class Importer:
             f"import stopped: OBS refused step {applied + 1} of {total} ({what}): {reason}. "
             f"Applied: {applied} step(s); not applied: {total - applied}{self._where()}.",
             hint=hint,
+        )
+
+    def _shown_now(self, live: LiveState) -> set[str]:
+        """What program shows; scenes the file does not name were read by name only, so a
+        program outside the file costs one complete read."""
+        program = live.collection.current_scene
+        view = live.collection
+        if program and program not in {s.name for s in self.desired.scenes}:
+            full, _ = read_live(self.client)
+            self.round_trips += full.round_trips
+            view = full.collection
+        return on_program(view, program)
+
+    def _on_air_text(self) -> str:
+        shown = ", ".join(repr(name) for name in self._on_air)
+        return (
+            f"OBS is {self._live_output}: the import would change what program shows now "
+            f"({shown})"
         )
 
     def _leave_half_built(self, failure: ImportIncomplete) -> None:

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from streamkit.obs.errors import ObsError
 from streamkit.obs.landed import switch_collection
 
 log = logging.getLogger(__name__)
-TEMPORARY = "streamkit-install"  # a collection to step onto when OBS has no other
+# The collection to step onto when OBS has no other. obs-websocket cannot remove collections and
+# OBS keeps listing one until it restarts: one fixed name, reused, so installs never pile up.
+TEMPORARY = "streamkit-install"
 
 
 def obs_config_dir(explicit: Path | None = None) -> Path:
@@ -46,6 +47,7 @@ def obs_config_dir(explicit: Path | None = None) -> Path:
 class InstallReport:
     file: Path
     created: bool  # OBS did not list the collection before
+    stepped_onto: str | None = None  # TEMPORARY, when OBS had no other collection to step onto
 
 
 def install_collection(
@@ -104,19 +106,20 @@ def install_collection(
     if now != name:
         _back_to(client, previous)
         raise wrong_folder
-    return InstallReport(target, name not in listed)
+    return InstallReport(target, name not in listed, temporary)
 
 
 def _switch_away(client: ObsClient, previous: str | None, others: list[str]) -> str | None:
-    """Make another collection current (the previous one if it can); the name of a temporary
-    one created when there is no other."""
-    if others:
-        back = previous if previous in others else others[0]
+    """Make another collection current (the previous one if it can, a user's one before the
+    temporary); TEMPORARY when it had to step onto that one."""
+    mine = [c for c in others if c != TEMPORARY]
+    if mine:
+        back = previous if previous in mine else mine[0]
         switch_collection(client, "SetCurrentSceneCollection", back)
         return None
-    temporary = f"{TEMPORARY}-{uuid.uuid4().hex[:8]}"
-    switch_collection(client, "CreateSceneCollection", temporary)
-    return temporary
+    verb = "SetCurrentSceneCollection" if TEMPORARY in others else "CreateSceneCollection"
+    switch_collection(client, verb, TEMPORARY)
+    return TEMPORARY
 
 
 def _back_to(client: ObsClient, previous: str | None) -> None:

@@ -38,6 +38,7 @@ def apply_setup(config: Any) -> list[str]:
     from streamkit.collection.profile import apply_profile, plan_profile, read_profile
     from streamkit.obs.client import client_for
     from streamkit.redact import REDACT
+    from streamkit.show.owned import show_owned_settings
 
     done = []
     with client_for(config.obs, reconnect=False, subscriptions=0) as client:
@@ -50,7 +51,8 @@ def apply_setup(config: Any) -> list[str]:
             done.append(f"profile {plan.profile!r}: {plan.changes} change(s)")
         if config.obs.collection:
             desired = load_collection(config.path(config.obs.collection), config.variables)
-            report = Importer(client, desired).run()
+            owned = show_owned_settings(config.show, [config.chat.source])
+            report = Importer(client, desired, owned=owned).run()
             done.append(f"collection {desired.name!r}: {len(report.plan.changes)} change(s)")
     return done
 

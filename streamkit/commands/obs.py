@@ -145,6 +145,11 @@ def register_collection(obs_sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="OBS's config folder for --install (default: the platform's)",
     )
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="while OBS streams or records, change sources program shows (refused otherwise)",
+    )
     imp.set_defaults(handler=cmd_import)
 
     exp = obs_sub.add_parser("export", help="write OBS's current collection to a file for git")
@@ -230,7 +235,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     desired = _desired(args, config)
     with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         plan, _ = Importer(
-            client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable
+            client,
+            desired,
+            prune=args.prune,
+            skip_unavailable=args.skip_unavailable,
+            owned=_owned(config),
         ).plan()
     if args.json:
         print(json.dumps(plan.to_dict(), indent=2))
@@ -247,10 +256,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         if args.install:
             return _install(client, desired, args)
-        return _import(client, desired, args)
+        return _import(client, desired, args, _owned(config))
 
 
-def _import(client, desired, args: argparse.Namespace) -> int:
+def _owned(config) -> dict[str, frozenset[str]]:
+    """Settings the show writes during the event: kept as they are, never drift."""
+    from streamkit.show.owned import show_owned_settings
+
+    return show_owned_settings(config.show, [config.chat.source])
+
+
+def _import(client, desired, args: argparse.Namespace, owned: dict[str, frozenset[str]]) -> int:
     import sys
 
     from streamkit.collection.importer import Importer
@@ -263,7 +279,14 @@ def _import(client, desired, args: argparse.Namespace) -> int:
             raise UsageError("not applied: confirm with --yes when not at a terminal")
         return input("Apply these changes? [y/N] ").strip().lower() in ("y", "yes")
 
-    importer = Importer(client, desired, prune=args.prune, skip_unavailable=args.skip_unavailable)
+    importer = Importer(
+        client,
+        desired,
+        prune=args.prune,
+        skip_unavailable=args.skip_unavailable,
+        owned=owned,
+        force=args.force,
+    )
     report = importer.run(confirm)
     switched = (
         f"switched OBS from collection {report.switched_from!r} to {desired.name!r}; "
@@ -299,6 +322,12 @@ def _install(client, desired, args: argparse.Namespace) -> int:
             return 1
     report = install_collection(client, desired, config_dir)
     print(f"installed {desired.name!r} as {report.file}; OBS is running it")
+    if report.stepped_onto:
+        print(
+            f"note: OBS had no other collection to step onto while the file was written, so it "
+            f"used {report.stepped_onto!r}; its file is removed, and OBS lists it until it "
+            "restarts (obs-websocket cannot remove collections). Later installs reuse it."
+        )
     return 0
 
 

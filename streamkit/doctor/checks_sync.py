@@ -11,13 +11,15 @@ MAX_DETAILS = 12
 def check_collection(ctx: DoctorContext) -> CheckResult:
     """`obs plan` against the collection file shows no changes."""
     from streamkit.collection.importer import Importer, load_collection
+    from streamkit.show.owned import show_owned_settings
 
     configured = ctx.config.obs.collection
     if configured is None:
         raise Skip("not configured (obs.collection)")
     path = ctx.config.path(configured)
     desired = load_collection(path, ctx.config.variables)
-    plan, report = Importer(ctx.obs(), desired, skip_unavailable=True).plan()
+    owned = show_owned_settings(ctx.config.show, [ctx.config.chat.source])
+    plan, report = Importer(ctx.obs(), desired, skip_unavailable=True, owned=owned).plan()
     ctx.facts["unavailable_inputs"] = report.unavailable
     if plan.empty:
         note = f" ({len(report.unavailable)} input(s) need a plugin: see obs.ndi)"
