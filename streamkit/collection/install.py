@@ -92,12 +92,12 @@ def install_collection(
             temporary = _switch_away(client, previous, [c for c in listed if c != name])
         target = _file_of(scenes_dir, name) or target
         write_obs_json(collection, target)
-        client.request("SetCurrentSceneCollection", {"sceneCollectionName": name})
+        switch_collection(client, "SetCurrentSceneCollection", name)
     except ObsError as exc:
         _back_to(client, previous)
         raise ObsError(
             f"installing {name!r} failed: {exc.message}; OBS is back on {previous!r}",
-            hint=wrong_folder.hint,
+            hint=exc.hint or wrong_folder.hint,
         ) from None
     finally:
         if temporary:
@@ -126,7 +126,7 @@ def _back_to(client: ObsClient, previous: str | None) -> None:
     """Best effort: put OBS back on the collection it ran before."""
     if previous:
         try:
-            client.request("SetCurrentSceneCollection", {"sceneCollectionName": previous})
+            switch_collection(client, "SetCurrentSceneCollection", previous)
         except ObsError:
             log.warning("could not switch OBS back to collection %r", previous)
 

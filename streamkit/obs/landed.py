@@ -37,7 +37,8 @@ def request_until_event(
         client.set_subscriptions(before | subscription)
     client.on_event(listener)
     try:
-        answer = client.request(request_type, data)
+        # OBS 32 answers a collection switch only once it has loaded the collection
+        answer = client.request(request_type, data, timeout=max(client.timeout, timeout))
         if not arrived.wait(timeout):
             raise ObsTimeout(
                 f"OBS answered {request_type} but did not report {event_type} within {timeout:g} s"
@@ -64,14 +65,27 @@ def switch_profile(client: ObsClient, request_type: str, name: str) -> None:
     )
 
 
+STUCK_SWITCH_HINT = (
+    "look at OBS: when the collection it left still had sources in use, OBS 31 and later log "
+    "'Not all sources were cleared' and, at the next collection switch, show a 'source leak' "
+    "message and close; restart OBS, then run this again"
+)
+
+
 def switch_collection(client: ObsClient, request_type: str, name: str) -> None:
     """CreateSceneCollection or SetCurrentSceneCollection, returning once OBS runs collection
     `name` (it has then saved the one it left)."""
-    request_until_event(
-        client,
-        request_type,
-        {"sceneCollectionName": name},
-        "CurrentSceneCollectionChanged",
-        lambda event: event.get("sceneCollectionName") == name,
-        subscription=Subs.CONFIG,
-    )
+    try:
+        request_until_event(
+            client,
+            request_type,
+            {"sceneCollectionName": name},
+            "CurrentSceneCollectionChanged",
+            lambda event: event.get("sceneCollectionName") == name,
+            subscription=Subs.CONFIG,
+        )
+    except ObsTimeout as exc:
+        raise ObsTimeout(
+            f"OBS did not finish switching to scene collection {name!r}: {exc.message}",
+            hint=STUCK_SWITCH_HINT,
+        ) from None
