@@ -141,16 +141,20 @@ def test_collection_drift_warns_with_the_plan(setup, env, client):
         client.request("SetInputSettings", {**text, "inputSettings": settings})
 
 
-def test_profile_drift_warns(setup, env, client):
-    param = {"parameterCategory": "SimpleOutput", "parameterName": "VBitrate"}
-    client.request("SetProfileParameter", {**param, "parameterValue": "900"})
+def test_profile_drift_outside_the_encoder_warns(setup, env, client):
+    """Encoder drift FAILs (tests/test_profile_bitrate_real.py); other drift warns."""
+    before = client.request("GetVideoSettings")
+    client.request("SetVideoSettings", {"outputWidth": 960, "outputHeight": 540})
     try:
         result = run(setup, ["obs.profile"])[0]["obs.profile"]
-        assert result.status is Status.WARN
-        assert "set [SimpleOutput] VBitrate = 3500" in result.details
+        assert result.status is Status.WARN, result.summary
+        assert any(line.startswith("set video") for line in result.details)
         assert "streamkit obs profile import" in result.fix
     finally:
-        client.request("SetProfileParameter", {**param, "parameterValue": "3500"})
+        client.request(
+            "SetVideoSettings",
+            {"outputWidth": before["outputWidth"], "outputHeight": before["outputHeight"]},
+        )
 
 
 def test_missing_stream_key_fails(setup, env, client):

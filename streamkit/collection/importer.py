@@ -376,8 +376,7 @@ class Importer:
     def _on_air_text(self) -> str:
         shown = ", ".join(repr(name) for name in self._on_air)
         return (
-            f"OBS is {self._live_output}: the import would change what program shows now "
-            f"({shown})"
+            f"OBS is {self._live_output}: the import would change what program shows now ({shown})"
         )
 
     def _leave_half_built(self, failure: ImportIncomplete) -> None:

@@ -61,6 +61,7 @@ EXPORTED_KEYS: dict[str, tuple[str, ...]] = {
         "ABitrate",
         "Preset",
         "NVENCPreset2",
+        "UseAdvanced",
         "RecQuality",
         "RecFormat2",
         "RecEncoder",

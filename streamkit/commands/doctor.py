@@ -95,4 +95,14 @@ def _rehearse(args: argparse.Namespace, config: Any) -> Any:
     with client_for(config.obs, reconnect=False, subscriptions=0) as client:
         if not args.json:
             print(f"rehearsing for {settings.seconds} s ...", file=sys.stderr, flush=True)
-        return Rehearsal(client, settings).run()
+        return Rehearsal(client, settings, expected=_profile_bitrate(config)).run()
+
+
+def _profile_bitrate(config: Any) -> Any:
+    """The bitrate obs.profile streams at, for the rehearsal to hold OBS to."""
+    from streamkit.collection.encoder import stream_bitrate
+    from streamkit.collection.profile import read_profile
+
+    if config.obs.profile is None:
+        return None
+    return stream_bitrate(read_profile(config.path(config.obs.profile)))

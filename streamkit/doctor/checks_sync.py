@@ -55,7 +55,10 @@ def _stream_key(ctx: DoctorContext) -> str | None:
 
 
 def check_profile(ctx: DoctorContext) -> CheckResult:
-    """The live profile's video, output and stream-service settings are those of the folder."""
+    """The live profile's video, output, encoder and stream-service settings are those of the
+    folder. A difference in how the stream is encoded (output mode, encoder, bitrates, preset)
+    FAILs; encoder settings obs-websocket cannot read are never reported as matching."""
+    from streamkit.collection.encoder import ENCODER_PARAMETERS, unverifiable_encoder
     from streamkit.collection.profile import plan_profile, read_profile
 
     configured = ctx.config.obs.profile
@@ -63,16 +66,49 @@ def check_profile(ctx: DoctorContext) -> CheckResult:
         raise Skip("not configured (obs.profile)")
     files = read_profile(ctx.config.path(configured))
     plan = plan_profile(ctx.obs(), files, _stream_key(ctx))
-    if plan.changes == 0:
+    fix = "run `streamkit obs profile import` (not while streaming)"
+    encoding = [
+        f"[{data['parameterCategory']}] {data['parameterName']} should be {data['parameterValue']}"
+        for request in plan.requests
+        if request.request_type == "SetProfileParameter"
+        and ((data := request.data or {})["parameterCategory"], data["parameterName"])
+        in ENCODER_PARAMETERS
+    ]
+    if plan.switch or encoding:
+        what = (
+            f"OBS runs another profile than {files.name!r}"
+            if plan.switch
+            else f"profile {files.name!r} encodes the stream differently from {configured}"
+        )
         return CheckResult(
-            "obs.profile", Status.PASS, f"profile {files.name!r} matches {configured} (0 changes)"
+            "obs.profile",
+            Status.FAIL,
+            f"{what}: the stream would not have the profile's encoder and bitrate",
+            fix,
+            details=(encoding or plan.describe())[:MAX_DETAILS],
+        )
+    unverifiable = unverifiable_encoder(files)
+    if plan.changes:
+        return CheckResult(
+            "obs.profile",
+            Status.WARN,
+            f"profile {files.name!r}: {plan.changes} setting(s) differ from {configured}",
+            fix,
+            details=plan.describe()[:MAX_DETAILS],
+        )
+    if unverifiable:
+        return CheckResult(
+            "obs.profile",
+            Status.WARN,
+            f"profile {files.name!r} matches {configured} in basic.ini, but its bitrate is "
+            f"unverified: {unverifiable}",
+            "use Simple output mode in the profile (every encoder key is then checked), or "
+            "measure the bitrate with `streamkit doctor --rehearse`",
         )
     return CheckResult(
         "obs.profile",
-        Status.WARN,
-        f"profile {files.name!r}: {plan.changes} setting(s) differ from {configured}",
-        "run `streamkit obs profile import` (not while streaming)",
-        details=plan.describe()[:MAX_DETAILS],
+        Status.PASS,
+        f"profile {files.name!r} matches {configured}, encoder settings included (0 changes)",
     )
 
 

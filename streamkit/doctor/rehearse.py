@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from streamkit.collection.encoder import BITRATE_TOLERANCE, StreamBitrate
 from streamkit.doctor.settings import RehearsalSettings
 from streamkit.errors import UsageError
 from streamkit.health.metrics import (
@@ -51,6 +52,15 @@ class RehearsalResult:
     cpu_max: float | None
     reconnects: int
     obs_counters: dict[str, Any] = field(default_factory=dict)
+    expected_kbps: int | None = None  # the profile's video + audio bitrate, when known
+    expected_from: str = ""
+
+    @property
+    def bitrate_off(self) -> bool:
+        """The average missed the profile's bitrate by more than the tolerance."""
+        if self.expected_kbps is None or self.bitrate_avg is None:
+            return False
+        return abs(self.bitrate_avg - self.expected_kbps) > BITRATE_TOLERANCE * self.expected_kbps
 
     @property
     def drop_pct(self) -> float | None:
@@ -71,9 +81,19 @@ class RehearsalResult:
                 f"FAIL: {drops:.2f}% dropped, {self.reconnects} reconnect(s): the link or "
                 "the bundle cannot carry this bitrate"
             )
+        if self.bitrate_off:
+            return (
+                f"FAIL: {_num(self.bitrate_avg, '.0f')} kbps average, but the profile streams "
+                f"at {self.expected_kbps} kbps ({self.expected_from}): OBS is not using the "
+                "profile's encoder settings; import the profile (Simple output mode carries "
+                "every encoder key) and rehearse again"
+            )
         if drops >= DROP_WARN:
             return f"WARN: {drops:.2f}% dropped: lower the bitrate or try a bigger bundle"
-        return f"PASS: {drops:.2f}% dropped at {_num(self.bitrate_avg, '.0f')} kbps average"
+        expected = f" (profile: {self.expected_kbps})" if self.expected_kbps else ""
+        return (
+            f"PASS: {drops:.2f}% dropped at {_num(self.bitrate_avg, '.0f')} kbps average{expected}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,7 +110,8 @@ class RehearsalResult:
             f"({_num(self.drop_pct, '.2f')}%)",
             f"  bitrate    avg {_num(self.bitrate_avg, '.0f')} / min "
             f"{_num(self.bitrate_min, '.0f')} / p5 {_num(self.bitrate_p5, '.0f')} / max "
-            f"{_num(self.bitrate_max, '.0f')} kbps",
+            f"{_num(self.bitrate_max, '.0f')} kbps"
+            + (f" (profile: {self.expected_kbps} kbps)" if self.expected_kbps else ""),
             f"  congestion max {_num(self.congestion_max, '.0f')}%, reconnects {self.reconnects}",
             f"  fps        {_num(self.fps_avg, '.1f')}",
             f"  CPU        avg {_num(self.cpu_avg, '.0f')}% / max {_num(self.cpu_max, '.0f')}%",
@@ -112,9 +133,12 @@ class Rehearsal:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        expected: StreamBitrate | None = None,
     ) -> None:
+        """`expected`: the profile's bitrate; a rehearsal that misses it FAILs."""
         self.client = client
         self.settings = settings
+        self.expected = expected
         self.clock = clock
         self.sleep = sleep
 
@@ -192,7 +216,11 @@ class Rehearsal:
                 on_sample(metrics)
         counters = self.client.request("GetStreamStatus")
         control.stop_stream(wait=15.0)
-        return summarize(target, samples, streams, counters)
+        result = summarize(target, samples, streams, counters)
+        if self.expected is not None:
+            result.expected_kbps = self.expected.total
+            result.expected_from = self.expected.source
+        return result
 
     def _poll(self) -> Sample:
         """GetStreamStatus and GetStats in one round trip."""
