@@ -537,3 +537,20 @@ def test_install_over_the_only_collection_leaves_one_reused_stepping_stone(obs_f
     assert listing["currentSceneCollectionName"] == "Serverless Meetup"
     assert sorted(listing["sceneCollections"]) == ["Serverless Meetup", "streamkit-install"]
     assert not list((obs.config_dir / "basic" / "scenes").glob("streamkit-install*"))
+
+
+def test_what_the_websocket_cannot_set_is_listed_as_skipped(obs, tmp_path):
+    """An OBS-written file's quick transitions (no obs-websocket request sets them) are named
+    in the plan, not dropped silently; export says what it cannot read."""
+    config = _config(tmp_path, obs)
+    fixture = FIXTURES / "obs29.0.2-websocket.json"
+    result = run_cli("-c", config, "obs", "plan", str(fixture), env=_env(obs))
+    assert result.returncode == 1, result.stderr
+    assert (
+        "! skipped: quick transitions (the collection): obs-websocket cannot set it "
+        "(--install keeps it)" in result.stdout
+    )
+    exported = run_cli("-c", config, "obs", "export", "-o", str(tmp_path / "live.yaml"),
+                       env=_env(obs))  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    assert "cannot read quick transitions, hotkeys" in exported.stdout

@@ -310,3 +310,19 @@ def test_real_obs_29_keeps_inputs_whose_plugin_is_missing() -> None:
             assert source.tracks == dict.fromkeys("123456", False)
             source.tracks, source.obs = {}, {}
     assert _without(resaved) == _without(ours)
+
+
+def test_what_the_websocket_cannot_carry_is_named_with_its_place() -> None:
+    from streamkit.collection.unmodeled import websocket_cannot_carry
+
+    old = read_obs_json(FIXTURES / "obs28.1.2.json")
+    assert websocket_cannot_carry(old) == [
+        "the preview lock (the collection)",
+        "quick transitions (the collection)",
+        "output-timer settings (the collection)",
+        "hotkeys (input 'Desktop Audio', scene 'Main')",
+    ]
+    assert websocket_cannot_carry(read_obs_json(FIXTURES / "obs32.2.2-websocket.json")) == [
+        "quick transitions (the collection)",
+        "the preview's zoom (the collection)",
+    ]

@@ -14,6 +14,7 @@ from streamkit.collection.live import read_live
 from streamkit.collection.model import Collection, Scene
 from streamkit.collection.onair import changes_on_air, on_program
 from streamkit.collection.plan import Change, LiveState, Plan, Slot, Step
+from streamkit.collection.unmodeled import websocket_cannot_carry
 from streamkit.collection.variables import expand
 from streamkit.collection.versions import (
     inserts_below_current,
@@ -212,6 +213,10 @@ class Importer:
             set_program=new,
         )
         plan.notes += self._canvas_notes
+        plan.skipped += [
+            f"{what}: obs-websocket cannot set it (--install keeps it)"
+            for what in websocket_cannot_carry(self.desired)
+        ]
         if new:
             _drop_default_scene(plan, self.desired, live)
         return plan

@@ -342,4 +342,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"wrote collection {collection.name!r} to {args.output} "
         f"({len(collection.scenes)} scenes, {len(collection.inputs)} inputs; secrets removed)"
     )
+    print(
+        "note: obs-websocket cannot read quick transitions, hotkeys, projectors or module "
+        "settings (output timer, scene switcher), so the file has none; OBS's own file "
+        "(basic/scenes/*.json) keeps them"
+    )
     return 0
