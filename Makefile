@@ -11,13 +11,14 @@ PYTEST_ARGS ?=
 export STREAMKIT_OBS_VERSIONS ?= 29
 export STREAMKIT_OBS32_ROOT ?= /var/cache/streamkit/obs32
 
-.PHONY: help venv system-deps obs32 test-bed demo test lint bench clean
+.PHONY: help venv system-deps obs32 test-bed demo test lint bench soak clean
 
 help:
 	@echo "make demo         set up .venv and open the show-control screen on the built-in OBS simulator"
 	@echo "make test         set up .venv, install the real-OBS packages (root + apt), run all tests"
 	@echo "make lint         ruff over the code"
 	@echo "make bench        run the benchmarks and print their tables"
+	@echo "make soak         a 3-hour event in 30 minutes: TUI and health --watch, leaks and alarms"
 	@echo "make system-deps  only install the Debian packages of the real-OBS tier"
 	@echo "make obs32        only build the OBS 32 chroot (root; once, into STREAMKIT_OBS32_ROOT)"
 
@@ -67,6 +68,9 @@ lint: venv
 
 bench: venv test-bed
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+soak: venv
+	$(BIN)/python benchmarks/soak_evening.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
