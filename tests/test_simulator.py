@@ -299,3 +299,26 @@ def test_asyncio_api() -> None:
 
     port, up = asyncio.run(scenario())
     assert port > 0 and up
+
+
+def test_requests_while_a_collection_loads_are_not_ready(client: RawClient) -> None:
+    """As obs-websocket: between CurrentSceneCollectionChanging and ...Changed every request,
+    and every batch (checked once), is answered 207."""
+    not_ready = {
+        "result": False,
+        "code": 207,
+        "comment": "OBS is not ready to perform the request.",
+    }
+    client.call("CreateSceneCollection", {"sceneCollectionName": "Loading"})
+    assert client.request("GetSceneList")["requestStatus"] == not_ready
+    batch = [{"requestType": "GetVersion"}, {"requestType": "GetSceneList"}]
+    assert [r["requestStatus"] for r in client.batch(batch, haltOnFailure=True)] == [not_ready]
+    assert [r["requestStatus"]["code"] for r in client.batch(batch)] == [207, 207]
+    client.wait_event(
+        "CurrentSceneCollectionChanged", lambda d: d["sceneCollectionName"] == "Loading"
+    )
+    assert client.call("GetSceneCollectionList")["currentSceneCollectionName"] == "Loading"
+    assert [e["eventType"] for e in client.events if "SceneCollection" in e["eventType"]] == [
+        "CurrentSceneCollectionChanging",
+        "SceneCollectionListChanged",
+    ]

@@ -28,6 +28,8 @@ REQUEST, REQUEST_RESPONSE, REQUEST_BATCH, REQUEST_BATCH_RESPONSE = 6, 7, 8, 9
 # by the old subscriptions. The Identified reply says the change has landed.
 REIDENTIFY_LANDS_AFTER = 0.05
 
+NOT_READY_COMMENT = "OBS is not ready to perform the request."
+
 CLOSE_MESSAGE_DECODE_ERROR = 4002
 CLOSE_MISSING_DATA_FIELD = 4003
 CLOSE_INVALID_DATA_FIELD_TYPE = 4004
@@ -236,9 +238,16 @@ class Session:
             raise ProtocolClose(
                 CLOSE_MISSING_DATA_FIELD, "Your payload data is missing a `requestId`."
             )
+        if self._loading():
+            self.send(REQUEST_RESPONSE, _not_ready(data))
+            return
         result = self._run(data, -1)
         result.pop("_sleep")
         self.send(REQUEST_RESPONSE, result)
+
+    def _loading(self) -> bool:
+        """OBS is loading a collection: obs-websocket answers everything 207."""
+        return self._make_context(self).state.loading
 
     def _run(self, data: dict[str, Any], execution_type: int) -> dict[str, Any]:
         ctx = self._make_context(self)
@@ -293,6 +302,11 @@ class Session:
                 CLOSE_UNSUPPORTED_FEATURE, "Variables are not supported in Parallel mode."
             )
         variables = dict(variables or {})
+        if self._loading():  # checked once, for the whole batch, as obs-websocket does
+            items = requests[:1] if halt else requests
+            results = [_not_ready(i if isinstance(i, dict) else {}) for i in items]
+            self.send(REQUEST_BATCH_RESPONSE, {"requestId": data["requestId"], "results": results})
+            return
         results = []
         for item in requests:
             item = _with_input_variables(item if isinstance(item, dict) else {}, variables)
@@ -305,6 +319,16 @@ class Session:
             if halt and execution_type != 2 and not result["requestStatus"]["result"]:
                 break
         self.send(REQUEST_BATCH_RESPONSE, {"requestId": data["requestId"], "results": results})
+
+
+def _not_ready(data: dict[str, Any]) -> dict[str, Any]:
+    """The answer to any request while OBS loads a collection."""
+    request_type = data.get("requestType")
+    result: dict[str, Any] = {"requestType": request_type if isinstance(request_type, str) else ""}
+    if "requestId" in data:
+        result["requestId"] = data["requestId"]
+    result["requestStatus"] = {"result": False, "code": 207, "comment": NOT_READY_COMMENT}
+    return result
 
 
 def _with_input_variables(item: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:

@@ -24,12 +24,28 @@ def get_scene_collection_list(ctx: Context, p: Params) -> dict[str, Any]:
     }
 
 
-def _switch_collection(ctx: Context, name: str) -> None:
+# OBS loads a collection after it answers the switch; until CurrentSceneCollectionChanged every
+# request is answered 207 "not ready" (obs-websocket's ready flag).
+LOAD_SECONDS = 0.3
+
+
+def _switch_collection(ctx: Context, name: str, *, created: bool = False) -> None:
     ctx.emit(
         "CurrentSceneCollectionChanging", {"sceneCollectionName": ctx.state.current_collection}
     )
     ctx.state.current_collection = name
-    ctx.emit("CurrentSceneCollectionChanged", {"sceneCollectionName": name})
+    ctx.state.loading = True
+
+    def loaded() -> None:
+        ctx.state.loading = False
+        if created:
+            ctx.emit(
+                "SceneCollectionListChanged",
+                {"sceneCollections": sorted(c.name for c in ctx.state.collections)},
+            )
+        ctx.emit("CurrentSceneCollectionChanged", {"sceneCollectionName": name})
+
+    ctx.later(LOAD_SECONDS, loaded)
 
 
 @request("SetCurrentSceneCollection")
@@ -47,15 +63,7 @@ def create_scene_collection(ctx: Context, p: Params) -> None:
     if any(c.name == name for c in ctx.state.collections):
         raise RequestError(ALREADY_EXISTS)
     ctx.state.collections.append(SceneCollection.new(name))
-    ctx.emit(
-        "CurrentSceneCollectionChanging", {"sceneCollectionName": ctx.state.current_collection}
-    )
-    ctx.state.current_collection = name
-    ctx.emit(
-        "SceneCollectionListChanged",
-        {"sceneCollections": sorted(c.name for c in ctx.state.collections)},
-    )
-    ctx.emit("CurrentSceneCollectionChanged", {"sceneCollectionName": name})
+    _switch_collection(ctx, name, created=True)
 
 
 def _profile_names(ctx: Context) -> list[str]:

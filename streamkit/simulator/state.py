@@ -171,6 +171,7 @@ class SimState:
     persistent_data: dict[tuple[str, str], Any] = field(default_factory=dict)
     record_directory: str = "/home/obs/Videos"
     missing_plugins: set[str] = field(default_factory=set)  # input kinds no plugin provides
+    loading: bool = False  # a collection is loading: every request is answered 207
 
     def lose_plugin(self, kind: str) -> None:
         """OBS without the plugin of `kind` (e.g. ndi_source without DistroAV): the kind is
