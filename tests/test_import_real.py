@@ -14,7 +14,6 @@ from streamkit.collection.versions import parse_version, saved_by
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient
 from tests.cli import run_cli, write_config
-from tests.realobs import start_obs
 
 pytestmark = pytest.mark.real_obs
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +26,6 @@ ENV_VARS = {"NDI_HOST": "ZOOM-PC"}
 @pytest.fixture
 def obs(obs_factory):
     return obs_factory()
-
-
-@pytest.fixture(scope="module")
-def shared_obs(obs_version):
-    obs = start_obs(obs_version)
-    yield obs
-    obs.cleanup()
 
 
 def _config(tmp_path: Path, obs) -> str:
@@ -223,9 +215,10 @@ SHAPED_FILES = [
 
 
 @pytest.mark.parametrize("name", REAL_OBS_FILES + SHAPED_FILES)
-def test_obs_written_collections_import_to_the_same_state(shared_obs, name):
+def test_obs_written_collections_import_to_the_same_state(obs, name):
+    """Each file into a fresh OBS: one collection switch per OBS (see realobs.SOURCE_LEAK)."""
     desired = load_collection(FIXTURES / name).model_copy(update={"name": f"fixture {name}"})
-    with ObsClient(shared_obs.host, shared_obs.port, shared_obs.password) as client:
+    with ObsClient(obs.host, obs.port, obs.password) as client:
         running = parse_version(client.request("GetVersion")["obsVersion"])
         saved = saved_by(desired)
         if saved is not None and running is not None and saved[:2] > running[:2]:
