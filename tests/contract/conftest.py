@@ -254,11 +254,15 @@ def scene(raw: RawClient) -> Iterator[str]:
 
 
 def use_transition(raw: RawClient, name: str) -> None:
-    """Make `name` the current transition and wait until OBS has applied it."""
-    raw.call("SetCurrentSceneTransition", {"transitionName": name})
-    assert eventually(lambda: raw.call("GetCurrentSceneTransition")["transitionName"] == name), (
-        f"transition {name} was not applied"
-    )
+    """Make `name` the current transition and wait until OBS has applied it. OBS 32 queues the
+    change for its UI thread and, right after a scene switch, now and then drops it: ask again."""
+    for _ in range(3):
+        raw.call("SetCurrentSceneTransition", {"transitionName": name})
+        if eventually(
+            lambda: raw.call("GetCurrentSceneTransition")["transitionName"] == name, timeout=1.5
+        ):
+            return
+    raise AssertionError(f"transition {name} was not applied")
 
 
 @pytest.fixture
