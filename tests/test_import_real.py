@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from streamkit.collection.importer import Importer, ImportIncomplete, load_collection
+from streamkit.collection.importer import Importer, ImportIncomplete
 from streamkit.collection.live import read_live
 from streamkit.collection.model import Collection
+from streamkit.collection.preflight import load_collection
 from streamkit.collection.versions import parse_version, saved_by
 from streamkit.errors import UsageError
 from streamkit.obs.client import ObsClient

@@ -34,7 +34,8 @@ def wait_for_obs(
 def apply_setup(config: Any) -> list[str]:
     """Import obs.profile, then obs.collection, as `obs profile import` and `obs import --yes`
     do. Returns what was done, one line each; raises ObsError/ConfigError on failure."""
-    from streamkit.collection.importer import Importer, load_collection
+    from streamkit.collection.importer import Importer
+    from streamkit.collection.preflight import load_collection
     from streamkit.collection.profile import apply_profile, plan_profile, read_profile
     from streamkit.obs.client import client_for
     from streamkit.redact import REDACT

@@ -195,7 +195,7 @@ def _collection_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _desired(args: argparse.Namespace, config):
-    from streamkit.collection.importer import load_collection
+    from streamkit.collection.preflight import load_collection
 
     path = args.file or (config.path(config.obs.collection) if config.obs.collection else None)
     if path is None:

@@ -10,7 +10,8 @@ MAX_DETAILS = 12
 
 def check_collection(ctx: DoctorContext) -> CheckResult:
     """`obs plan` against the collection file shows no changes."""
-    from streamkit.collection.importer import Importer, load_collection
+    from streamkit.collection.importer import Importer
+    from streamkit.collection.preflight import load_collection
     from streamkit.show.owned import show_owned_settings
 
     configured = ctx.config.obs.collection
