@@ -94,9 +94,9 @@ def install_collection(
         write_obs_json(collection, target)
         switch_collection(client, "SetCurrentSceneCollection", name)
     except ObsError as exc:
-        _back_to(client, previous)
+        where = _back_to(client, previous)
         raise ObsError(
-            f"installing {name!r} failed: {exc.message}; OBS is back on {previous!r}",
+            f"installing {name!r} failed: {exc.message}; {where}",
             hint=exc.hint or wrong_folder.hint,
         ) from None
     finally:
@@ -122,13 +122,15 @@ def _switch_away(client: ObsClient, previous: str | None, others: list[str]) -> 
     return TEMPORARY
 
 
-def _back_to(client: ObsClient, previous: str | None) -> None:
-    """Best effort: put OBS back on the collection it ran before."""
-    if previous:
-        try:
-            switch_collection(client, "SetCurrentSceneCollection", previous)
-        except ObsError:
-            log.warning("could not switch OBS back to collection %r", previous)
+def _back_to(client: ObsClient, previous: str | None) -> str:
+    """Best effort: put OBS back on the collection it ran before; says where OBS is."""
+    if not previous:
+        return "OBS ran no collection before"
+    try:
+        switch_collection(client, "SetCurrentSceneCollection", previous)
+    except ObsError as exc:
+        return f"switching OBS back to {previous!r} failed too ({exc.message})"
+    return f"OBS is back on {previous!r}"
 
 
 def _forget(scenes_dir: Path, temporary: str) -> None:
