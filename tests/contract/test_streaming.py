@@ -104,7 +104,10 @@ def scratch_profile(raw: RawClient) -> Iterator[str]:
     before = raw.call("GetProfileList")["currentProfileName"]
     name = unique("profile")
     raw.call("CreateProfile", {"profileName": name})
-    assert eventually(lambda: raw.call("GetProfileList")["currentProfileName"] == name)
+    # OBS 32 lists the new profile as current before it has loaded its settings: the event
+    # says it has
+    raw.wait_event("CurrentProfileChanged", lambda d: d["profileName"] == name)
+    assert raw.call("GetProfileList")["currentProfileName"] == name
     yield name
     if raw.call("GetStreamStatus")["outputActive"]:
         raw.request("StopStream")
