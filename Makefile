@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := obs-studio xvfb xauth nginx-light libnginx-mod-rtmp ngircd
 PYTEST_ARGS ?=
 # OBS versions the real-OBS tier runs on: 29 is the host's Debian package, 32 runs in a Debian
 # sid chroot built once into STREAMKIT_OBS32_ROOT (outside the checkout, kept between runs).
-export STREAMKIT_OBS_VERSIONS ?= 29
+export STREAMKIT_OBS_VERSIONS ?= 29,32
 export STREAMKIT_OBS32_ROOT ?= /var/cache/streamkit/obs32
 
 .PHONY: help venv system-deps obs32 test-bed demo test lint bench soak clean
