@@ -47,12 +47,16 @@ class StreamkitApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "streamkit"
 
+    # Both are data for watchers (repaint=False): the panels repaint what changed, and a repaint
+    # of the app would redraw the whole screen on every poll.
     #: The one connection state; every change goes through `watch_connection`.
     connection: reactive[StateChange] = reactive(
-        StateChange(ConnectionState.CONNECTING), always_update=True, init=False
+        StateChange(ConnectionState.CONNECTING), always_update=True, init=False, repaint=False
     )
     #: What the last poll read; None until the first one.
-    snapshot: reactive[ShowSnapshot | None] = reactive(None, always_update=True, init=False)
+    snapshot: reactive[ShowSnapshot | None] = reactive(
+        None, always_update=True, init=False, repaint=False
+    )
 
     def __init__(
         self,

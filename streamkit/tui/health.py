@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -35,14 +36,17 @@ def sparkline(values: Sequence[float | None], threshold: MetricThreshold | None)
     if threshold is not None and threshold.direction == "high" and threshold.alarm is not None:
         high = max(high, threshold.alarm)  # small values stay small next to the alarm level
     span = high - low or 1.0
-    out = Text()
+    cells = []
     for value in values:
         if value is None:
-            out.append("·", style="dim")
+            cells.append(("·", "dim"))
             continue
         bar = BARS[min(len(BARS) - 1, int((value - low) / span * (len(BARS) - 1) + 0.5))]
         level = severity(value, threshold) if threshold and threshold.enabled else Level.OK
-        out.append(bar, style=LEVEL_STYLE[level])
+        cells.append((bar, LEVEL_STYLE[level]))
+    out = Text()
+    for style, run in groupby(cells, key=lambda cell: cell[1]):  # one span per colour run
+        out.append("".join(char for char, _ in run), style=style)
     return out
 
 
