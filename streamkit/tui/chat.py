@@ -6,6 +6,7 @@ OBS unless the operator puts a question on screen.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -32,6 +33,8 @@ from streamkit.tui.chatlines import PickList, chat_line, chat_state_text, questi
 DRAIN_INTERVAL_S = 0.5  # the inbox is emptied and the chat redrawn at most twice a second
 CHAT_LINES = 200  # messages kept for the chat list
 QUESTIONS_EVERY_S = 1.0  # questions arriving redraw their list at most once a second
+
+log = logging.getLogger(__name__)
 
 
 class LowerThird(Protocol):
@@ -198,6 +201,8 @@ class AudiencePanel(Vertical):
         self.questions = QuestionList(self.queue)
         self._inbox: deque[ChatMessage | ChatDeletion | StateChange] = deque()
         self._busy = threading.Lock()  # one OBS call at a time
+        self._going: str | None = None  # the question going on screen (OBS call under way)
+        self._going_deleted = False  # moderators deleted it meanwhile
         self._drawn_version, self._drawn_at = -1, 0.0
         if source is not None:
             source.on_message(self._inbox.append)  # deque.append is thread-safe
@@ -255,7 +260,9 @@ class AudiencePanel(Vertical):
 
     def _take_deletion(self, deletion: ChatDeletion) -> None:
         self.chat.forget(deletion)
-        self.queue.remove(deletion)
+        removed = self.queue.remove(deletion)
+        if any(q.id == self._going for q in removed):
+            self._going_deleted = True
         on_screen = self.queue.deleted_on_screen(deletion)
         if on_screen is not None:
             self.post_message(
@@ -279,6 +286,7 @@ class AudiencePanel(Vertical):
 
     def on_question_list_show(self, event: QuestionList.Show) -> None:
         question = event.question
+        self._going, self._going_deleted = question.id, False
         self._call_obs(
             lambda: (
                 self.lower_third.show(question.author, question.text, question.message.role)
@@ -322,18 +330,38 @@ class AudiencePanel(Vertical):
                     self.post_message, self.Note(f"could not {what}: {text}", "error")
                 )
             else:
-                self.app.call_from_thread(done)
+                try:
+                    self.app.call_from_thread(done)
+                except Exception as exc:  # OBS did it; the panel failing to follow ends nothing
+                    log.exception("after the call to %s", what)
+                    self.app.call_from_thread(
+                        self.post_message,
+                        self.Note(f"did {what}, but the panel could not follow: {exc}", "error"),
+                    )
             finally:
                 self._busy.release()
 
-        self.run_worker(work, thread=True, group="lower-third")
+        self.run_worker(work, thread=True, group="lower-third", exit_on_error=False)
 
     def _shown(self, question: Question) -> None:
+        deleted, self._going = self._going_deleted and self._going == question.id, None
+        left = self.queue.get(question.id) is None
+        if left:  # deleted or past the limit during the call: it IS on the lower third now
+            self.queue.put_back(question)
         shown, replaced = self.queue.show(question.id, self.clock())
         if replaced is not None:
             self._record(replaced, "answered")
         self._record(shown, "shown")
-        self.post_message(self.Note(f"on screen: question from {shown.author}"))
+        if deleted:
+            self.post_message(
+                self.Note(
+                    f"question from {shown.author} deleted while going on screen (moderators); "
+                    "it is on screen now: clear it with x",
+                    "warning",
+                )
+            )
+        else:
+            self.post_message(self.Note(f"on screen: question from {shown.author}"))
         self.questions.refresh()
 
     def _cleared(self) -> None:
