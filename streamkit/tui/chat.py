@@ -10,13 +10,11 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Protocol
 
 from rich.markup import escape
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 
@@ -28,10 +26,10 @@ from streamkit.health.sessionlog import SessionLog
 from streamkit.obs.types import StateChange
 from streamkit.show.control import ShowControl
 from streamkit.show.question import QuestionDisplay
-from streamkit.tui.chatlines import PickList, chat_line, chat_state_text, question_line
+from streamkit.tui.chatlines import chat_state_text
+from streamkit.tui.chatlists import ChatList, QuestionList, Refused
 
 DRAIN_INTERVAL_S = 0.5  # the inbox is emptied and the chat redrawn at most twice a second
-CHAT_LINES = 200  # messages kept for the chat list
 QUESTIONS_EVERY_S = 1.0  # questions arriving redraw their list at most once a second
 
 log = logging.getLogger(__name__)
@@ -43,126 +41,6 @@ class LowerThird(Protocol):
     def show(self, author: str, text: str, role: str = "") -> str: ...
 
     def clear(self) -> None: ...
-
-
-# -- the lists -------------------------------------------------------------------------------------
-
-
-class ChatList(PickList):
-    """Recent chat messages, newest at the bottom; Enter marks the selected one a question."""
-
-    BINDINGS = [
-        Binding("enter", "mark", "Mark as question"),  # `f` on the main screen (remappable)
-    ]
-
-    class Mark(Message):
-        def __init__(self, message: ChatMessage) -> None:
-            super().__init__()
-            self.message = message
-
-    def __init__(self, queue: QuestionQueue) -> None:
-        super().__init__("Chat", id="chat")
-        self.queue = queue
-        self.messages: dict[str, ChatMessage] = {}
-        self._order: deque[str] = deque()
-
-    def add(self, message: ChatMessage) -> None:
-        self.messages[message.id] = message
-        self._order.append(message.id)
-        while len(self._order) > CHAT_LINES:
-            gone = self._order.popleft()
-            self.messages.pop(gone, None)
-            if self.selected == gone:
-                self.selected = None
-
-    def forget(self, deletion: ChatDeletion) -> None:
-        """Moderators deleted messages: they leave the list too."""
-        keep = [
-            i
-            for i in self._order
-            if not (
-                (deletion.message_id and i == deletion.message_id)
-                or (deletion.login and self.messages[i].login == deletion.login)
-                or (not deletion.message_id and not deletion.login)
-            )
-        ]
-        for gone in set(self._order) - set(keep):
-            self.messages.pop(gone, None)
-        self._order = deque(keep)
-        if self.selected not in self.messages:
-            self.selected = None
-
-    def ids(self) -> list[str]:
-        return list(self._order)
-
-    def look(self, item_id: str) -> Hashable:
-        return self.queue.get(item_id) is not None
-
-    def line(self, item_id: str, selected: bool) -> Text:
-        message = self.messages[item_id]
-        return chat_line(message, queued=self.queue.get(item_id) is not None, selected=selected)
-
-    def action_mark(self) -> None:
-        ids = self.ids()
-        target = self.selected if self.selected in self.messages else (ids[-1] if ids else None)
-        if target is not None:
-            self.post_message(self.Mark(self.messages[target]))
-
-
-class QuestionList(PickList):
-    """The questions queue: Enter puts the selected one on screen, `d` marks it answered
-    without showing it (the main screen's `w` and `x` show and clear from anywhere)."""
-
-    BINDINGS = [
-        Binding("enter", "show", "On screen"),  # `w` and `x` on the main screen (remappable)
-        Binding("d", "answered", "Answered"),
-    ]
-
-    class Show(Message):
-        def __init__(self, question: Question) -> None:
-            super().__init__()
-            self.question = question
-
-    class Clear(Message):
-        pass
-
-    class Answered(Message):
-        def __init__(self, question: Question) -> None:
-            super().__init__()
-            self.question = question
-
-    def __init__(self, queue: QuestionQueue) -> None:
-        super().__init__("Questions", id="questions")
-        self.queue = queue
-
-    def ids(self) -> list[str]:
-        return [q.id for q in self.queue.items]
-
-    def look(self, item_id: str) -> Hashable:
-        return self.queue.get(item_id)  # a new Question whenever its state changes
-
-    def line(self, item_id: str, selected: bool) -> Text:
-        question = self.queue.get(item_id)
-        return question_line(question, selected=selected) if question else Text()
-
-    def current(self) -> Question | None:
-        """The selected question, else the oldest waiting one."""
-        chosen = self.queue.get(self.selected) if self.selected else None
-        waiting = self.queue.waiting
-        return chosen or (waiting[0] if waiting else None)
-
-    def action_show(self) -> None:
-        question = self.current()
-        if question is not None:
-            self.post_message(self.Show(question))
-
-    def action_clear(self) -> None:
-        self.post_message(self.Clear())
-
-    def action_answered(self) -> None:
-        question = self.current()
-        if question is not None:
-            self.post_message(self.Answered(question))
 
 
 # -- the panel -------------------------------------------------------------------------------------
@@ -204,6 +82,7 @@ class AudiencePanel(Vertical):
         self._going: str | None = None  # the question going on screen (OBS call under way)
         self._going_deleted = False  # moderators deleted it meanwhile
         self._drawn_version, self._drawn_at = -1, 0.0
+        self._followed_version = -1
         if source is not None:
             source.on_message(self._inbox.append)  # deque.append is thread-safe
             source.on_deletion(self._inbox.append)
@@ -241,7 +120,11 @@ class AudiencePanel(Vertical):
                 # a border subtitle is markup: the detail (server words) is escaped
                 self.chat.border_subtitle = escape(chat_state_text(item, self.source.channel))
         if taken:
+            self.chat.follow_items()
             self.chat.refresh()
+        if self.queue.version != self._followed_version:
+            self._followed_version = self.queue.version
+            self.questions.follow_items()
         now = time.monotonic()  # new questions show within a second (operator actions at once)
         if self.queue.version != self._drawn_version and now - self._drawn_at >= QUESTIONS_EVERY_S:
             self._drawn_version, self._drawn_at = self.queue.version, now
@@ -274,6 +157,10 @@ class AudiencePanel(Vertical):
             )
 
     # -- what the operator does --------------------------------------------------------------------
+
+    def on_refused(self, event: Refused) -> None:
+        event.stop()
+        self.post_message(self.Note(event.text, "warning"))
 
     def on_chat_list_mark(self, event: ChatList.Mark) -> None:
         known = self.queue.get(event.message.id) is not None

@@ -132,3 +132,92 @@ def test_an_error_after_the_obs_call_is_a_note_not_the_end_of_the_app(monkeypatc
             assert "session log full" in app.notes[-1][1]
 
     asyncio.run(scenario())
+
+
+def _two_questions_select_the_second(panel: AudiencePanel) -> None:
+    panel.feed(said("Q: a?", "ada", "a1"))
+    panel.feed(said("Q: b?", "bob", "b1"))
+    panel.drain()
+    panel.questions.focus()
+
+
+def test_a_selected_question_deleted_by_moderators_is_never_replaced_by_another_on_screen():
+    async def scenario() -> None:
+        lower_third = SlowLowerThird()
+        lower_third.finish.set()
+        panel = AudiencePanel(None, lower_third, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            _two_questions_select_the_second(panel)
+            await pilot.press("up")  # selects the newest: Bob's
+            assert panel.questions.selected == "b1"
+            panel.feed(ChatDeletion("meetup", message_id="b1"))
+            panel.drain()
+            assert panel.questions.selected == "a1"  # the highlight moved where it can be seen
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert lower_third.shown == [] and panel.queue.on_screen is None
+            level, text = app.notes[-1]
+            assert level == "warning" and "selected question left the queue" in text
+            await pilot.press("enter")  # the operator saw Ada's highlighted and picks it
+            await _until(pilot, lambda: panel.queue.on_screen is not None)
+            assert lower_third.shown == ["Ada: a?"]
+
+    asyncio.run(scenario())
+
+
+def test_answered_refuses_when_the_selected_question_was_deleted():
+    async def scenario() -> None:
+        panel = AudiencePanel(None, None, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            _two_questions_select_the_second(panel)
+            await pilot.press("up")
+            panel.feed(ChatDeletion("meetup", message_id="b1"))
+            panel.drain()
+            await pilot.press("d")
+            await pilot.pause()
+            assert panel.queue.get("a1").state is QuestionState.WAITING
+            assert "selected question left the queue" in app.notes[-1][1]
+            await pilot.press("d")
+            await pilot.pause()
+            assert panel.queue.get("a1").state is QuestionState.ANSWERED
+
+    asyncio.run(scenario())
+
+
+def test_the_action_is_refused_even_before_the_panel_redraws():
+    async def scenario() -> None:
+        panel = AudiencePanel(None, None, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            _two_questions_select_the_second(panel)
+            await pilot.press("up")
+            panel.queue.remove(ChatDeletion("meetup", message_id="b1"))  # not drained yet
+            panel.questions.action_answered()
+            await pilot.pause()
+            assert panel.queue.get("a1").state is QuestionState.WAITING
+            assert panel.questions.selected == "a1"
+
+    asyncio.run(scenario())
+
+
+def test_a_chat_message_selected_then_deleted_is_not_replaced_by_the_newest():
+    async def scenario() -> None:
+        panel = AudiencePanel(None, None, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(said("nice talk", "kim", "k1"))
+            panel.feed(said("spam", "tr0ll", "t1"))
+            panel.drain()
+            panel.chat.focus()
+            await pilot.press("up")  # the newest: the spam
+            panel.feed(ChatDeletion("meetup", message_id="t1"))
+            panel.drain()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert len(panel.queue) == 0
+            assert "selected message left the chat" in app.notes[-1][1]
+            assert panel.chat.selected == "k1"
+
+    asyncio.run(scenario())
