@@ -7,6 +7,7 @@ import logging
 import random
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class Session:
         self._buffer = bytearray()
         self._pending: list[str] = []
         self._ready: list[IrcLine] = []  # parsed, not yet handed out
+        self._send_lock = threading.Lock()  # the reader's PONG and a post share the socket
 
     @classmethod
     def open(
@@ -189,7 +191,8 @@ class Session:
         """Send `data`; the log shows `shown` (so a login's token never reaches it)."""
         log.debug("chat > %s", shown)
         try:
-            self.sock.sendall(data.encode("utf-8"))
+            with self._send_lock:
+                self.sock.sendall(data.encode("utf-8"))
         except OSError as exc:
             raise ConnectionLost(exc.strerror or str(exc)) from None
 
