@@ -21,6 +21,8 @@ TWITCH_CAPS = ("twitch.tv/tags", "twitch.tv/commands")
 # Twitch answers a refused login with a NOTICE (then closes); other servers with 464 or ERROR.
 _AUTH_NOTICES = ("login authentication failed", "improperly formatted auth", "login unsuccessful")
 _JOIN_ERRORS = {"403", "405", "471", "473", "474", "475", "476", "477"}
+# Twitch answers a JOIN it will not let in with a NOTICE (and no JOIN): its msg-id says why.
+_JOIN_REFUSALS = {"msg_channel_suspended", "msg_banned", "tos_ban"}
 _NICK_IN_USE = {"433", "436"}
 
 
@@ -223,6 +225,11 @@ def _check_refusal(line: IrcLine, where: str, channel: str, registered: bool) ->
                 hint="check chat.nick and chat.token",
             )
         raise ConnectionLost(f"the server ended the connection: {text}")
+    if line.command == "NOTICE" and line.tags.get("msg-id") in _JOIN_REFUSALS:
+        raise ChatRefused(
+            f"chat server {where} refused to join #{channel}: {text}",
+            hint="check chat.channel (Twitch says the channel is suspended, or bans us)",
+        )
     if line.command in _JOIN_ERRORS:
         raise ChatRefused(
             f"chat server {where} refused to join #{channel}: {text}",
