@@ -13,7 +13,6 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -26,7 +25,7 @@ from streamkit.health.sessionlog import SessionLog
 from streamkit.obs.types import StateChange
 from streamkit.show.control import ShowControl
 from streamkit.show.question import QuestionDisplay
-from streamkit.tui.chatlines import chat_state_text
+from streamkit.tui.chatlines import chat_state_text, markup_text
 from streamkit.tui.chatlists import ChatList, QuestionList, Refused
 
 DRAIN_INTERVAL_S = 0.5  # the inbox is emptied and the chat redrawn at most twice a second
@@ -103,6 +102,8 @@ class AudiencePanel(Vertical):
     def on_unmount(self) -> None:
         if self.live and self.source is not None:
             self.source.close()
+        if self.session_log is not None:
+            self.session_log.close()
 
     # -- what arrives ------------------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ class AudiencePanel(Vertical):
                 self._take_deletion(item)
             elif self.source is not None:
                 # a border subtitle is markup: the detail (server words) is escaped
-                self.chat.border_subtitle = escape(chat_state_text(item, self.source.channel))
+                self.chat.border_subtitle = markup_text(chat_state_text(item, self.source.channel))
         if taken:
             self.chat.follow_items()
             self.chat.refresh()
@@ -285,4 +286,4 @@ def audience_panel(
 
 def note_markup(note: AudiencePanel.Note) -> str:
     """A note as markup for places that parse it (notify): chat names escaped."""
-    return escape(note.text)
+    return markup_text(note.text)

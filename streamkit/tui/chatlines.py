@@ -68,6 +68,13 @@ def question_line(question: Question, *, selected: bool = False) -> Text:
     return out
 
 
+def markup_text(text: str) -> str:
+    """Plain text as Textual markup that shows it exactly as typed. Every '[' is escaped and
+    backslashes are left alone: Textual's markup never unescapes them, so `escape` (Rich's, or
+    Textual's, which doubles backslashes before '[' and at the end) would show them twice."""
+    return text.replace("[", "\\[")
+
+
 def chat_state_text(change: StateChange, channel: str) -> str:
     """The chat connection in a few words (the panel's subtitle)."""
     if change.state is ConnectionState.CONNECTED:
