@@ -9,9 +9,6 @@ screen drawn with OBS's data. Targets: under 3 % of one core, under 150 MB, with
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -20,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PASSWORD_ENV = "STREAMKIT_BENCH_PASSWORD"
+from common import live_simulator, measured_tui, print_result, run_child  # noqa: E402
+
 TARGETS = {"cpu_pct": 3.0, "rss_mb": 150.0, "first_frame_s": 2.0}
 
 
@@ -29,76 +27,21 @@ TARGETS = {"cpu_pct": 3.0, "rss_mb": 150.0, "first_frame_s": 2.0}
 
 def child(host: str, port: int, duration: float, spawned_at: float) -> int:
     """Run the TUI headless against host:port; print one RESULT line of JSON."""
-    from streamkit.obs.client import ObsClient
-    from streamkit.tui.app import StreamkitApp
-    from streamkit.tui.controller import ShowController
-    from streamkit.tui.demo import DEMO_SHOW
-    from streamkit.tui.messages import Polled
-
-    result: dict[str, float] = {}
-
-    class MeasuredApp(StreamkitApp):
-        def on_polled(self, message: Polled) -> None:  # Textual calls the base handler too
-            if "first_frame_s" not in result:
-                result["first_frame_s"] = -1
-                self.call_after_refresh(self._first_frame)
-
-        def _first_frame(self) -> None:
-            result["first_frame_s"] = time.time() - spawned_at
-            result["cpu0"], result["t0"] = time.process_time(), time.monotonic()
-            self.set_timer(duration, self._done)
-
-        def _done(self) -> None:
-            result["cpu_pct"] = (
-                100 * (time.process_time() - result["cpu0"]) / (time.monotonic() - result["t0"])
-            )
-            result["polls"] = len(self.history)
-            self.exit()
-
-    password = os.environ.get(PASSWORD_ENV) or None
-    client = ObsClient(host, port, password)
-    app = MeasuredApp(ShowController(client, DEMO_SHOW, event_name="Benchmark"))
-    app.run(headless=True, size=(160, 45))
-    result["rss_mb"] = peak_rss_mb()
-    print("RESULT " + json.dumps(result), flush=True)
-    return 0 if "cpu_pct" in result else 1
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MB (-1 where the platform does not say)."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return -1.0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return print_result(measured_tui(host, port, duration, spawned_at))
 
 
 def measure(host: str, port: int, password: str, duration: float) -> dict[str, float]:
-    env = {**os.environ, PASSWORD_ENV: password}
-    spawned_at = time.time()
     command = [sys.executable, __file__, "--child", host, str(port), "--duration", str(duration)]
-    command += ["--spawned-at", repr(spawned_at)]
-    done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=duration + 60, check=False
-    )
-    for line in done.stdout.splitlines():
-        if line.startswith("RESULT ") and done.returncode == 0:
-            return json.loads(line.removeprefix("RESULT "))
-    raise RuntimeError(f"the TUI exited with {done.returncode}: {done.stderr[-2000:]}")
+    command += ["--spawned-at", repr(time.time())]
+    return run_child(command, password, timeout=duration + 60)
 
 
 # -- targets ---------------------------------------------------------------------------------
 
 
 def against_simulator(duration: float) -> dict[str, float]:
-    from streamkit.simulator.server import SimulatorThread
-    from streamkit.simulator.state import demo_state
-
-    password = "bench-" + os.urandom(6).hex()
-    with SimulatorThread(password=password, state=demo_state()) as sim:
-        sim.start_stream()
-        return measure(sim.host, sim.port, password, duration)
+    with live_simulator() as sim:
+        return measure(sim.host, sim.port, sim.password, duration)
 
 
 def against_real_obs(duration: float) -> dict[str, float] | str:

@@ -1,16 +1,22 @@
-"""Shared benchmark helpers: OBS backends to measure against, and a latency-adding proxy."""
+"""Shared benchmark helpers: OBS backends to measure against, a latency-adding proxy, and the
+TUI measured headless in a child process."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import functools
+import json
+import os
 import statistics
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -137,3 +143,101 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
     line = lambda cells: "  ".join(str(c).rjust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+# -- the TUI in a child process ----------------------------------------------------------------
+
+PASSWORD_ENV = "STREAMKIT_BENCH_PASSWORD"
+
+
+def measured_tui(
+    host: str,
+    port: int,
+    duration: float,
+    spawned_at: float,
+    *,
+    audience: Callable[[Any], Any] | None = None,
+    on_start: Callable[[dict[str, float]], None] | None = None,
+    on_done: Callable[[Any, dict[str, float]], None] | None = None,
+) -> dict[str, float]:
+    """Run the TUI headless (160x45) against host:port (password in PASSWORD_ENV) for
+    `duration` s from its first frame drawn with OBS's data; its first frame, CPU (% of a core),
+    polls and peak RSS. `audience(controller)` gives it an audience panel; `on_start(result)`
+    and `on_done(app, result)` add numbers of their own."""
+    from streamkit.obs.client import ObsClient
+    from streamkit.tui.app import StreamkitApp
+    from streamkit.tui.controller import ShowController
+    from streamkit.tui.demo import DEMO_SHOW
+    from streamkit.tui.messages import Polled
+
+    result: dict[str, float] = {}
+
+    class MeasuredApp(StreamkitApp):
+        def on_polled(self, message: Polled) -> None:  # Textual calls the base handler too
+            if "first_frame_s" not in result:
+                result["first_frame_s"] = -1
+                self.call_after_refresh(self._first_frame)
+
+        def _first_frame(self) -> None:
+            result["first_frame_s"] = time.time() - spawned_at
+            result["cpu0"], result["t0"] = time.process_time(), time.monotonic()
+            if on_start is not None:
+                on_start(result)
+            self.set_timer(duration, self._done)
+
+        def _done(self) -> None:
+            result["elapsed"] = time.monotonic() - result["t0"]
+            result["cpu_pct"] = 100 * (time.process_time() - result["cpu0"]) / result["elapsed"]
+            result["polls"] = len(self.history)
+            if on_done is not None:
+                on_done(self, result)
+            self.exit()
+
+    client = ObsClient(host, port, os.environ.get(PASSWORD_ENV) or None)
+    controller = ShowController(client, DEMO_SHOW, event_name="Benchmark")
+    app = MeasuredApp(controller)
+    if audience is not None:
+        app.main.audience = audience(controller)
+    app.run(headless=True, size=(160, 45))
+    result["rss_mb"] = peak_rss_mb()
+    return result
+
+
+def print_result(result: dict[str, float]) -> int:
+    """The child's last words: one RESULT line of JSON; exit status 1 if it never measured."""
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0 if "cpu_pct" in result else 1
+
+
+def run_child(command: list[str], password: str, timeout: float) -> dict[str, float]:
+    """Run a benchmark's child process; the numbers of its RESULT line."""
+    env = {**os.environ, PASSWORD_ENV: password}
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT ") and done.returncode == 0:
+            return json.loads(line.removeprefix("RESULT "))
+    raise RuntimeError(f"the TUI exited with {done.returncode}: {done.stderr[-2000:]}")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (-1 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return -1.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+@contextlib.contextmanager
+def live_simulator() -> Iterator[Backend]:
+    """The simulator with the demo meetup, streaming (what the TUI benchmarks watch)."""
+    from streamkit.simulator.server import SimulatorThread
+    from streamkit.simulator.state import demo_state
+
+    password = "bench-" + os.urandom(6).hex()
+    with SimulatorThread(password=password, state=demo_state()) as sim:
+        sim.start_stream()
+        yield Backend("simulator", sim.host, sim.port, password)

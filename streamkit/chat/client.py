@@ -90,7 +90,6 @@ class ChatClient(PublishedState):
         self._deletion_listeners: list[DeletionListener] = []
         self._closing = threading.Event()
         self._thread: threading.Thread | None = None
-        self._send_lock = threading.Lock()
         self.failure: ChatError | None = None  # why it gave up (state FAILED), once it has
 
     @classmethod
@@ -157,7 +156,8 @@ class ChatClient(PublishedState):
         return self
 
     def close(self) -> None:
-        """Disconnect and stop reconnecting."""
+        """Disconnect and stop reconnecting. A session the reader stores meanwhile is closed
+        by the reader: it checks the closing flag after storing, close() sets it before."""
         self._closing.set()
         session, self._session = self._session, None
         if session is not None:
@@ -222,10 +222,11 @@ class ChatClient(PublishedState):
                 reason = exc.message
                 delay = min(max(delay * 2, start), cap)
                 continue
-            if self._closing.is_set():
+            self._session = session
+            if self._closing.is_set():  # checked after the store: close() may have missed it
+                self._session = None
                 session.close()
                 return False
-            self._session = session
             self._set_state(StateChange(ConnectionState.CONNECTED))
             return True
         return False
@@ -289,9 +290,8 @@ class ChatClient(PublishedState):
         session = self._session
         if session is None or not self.connected:
             raise ChatUnreachable(f"not connected to the chat of #{self.channel} right now")
-        with self._send_lock:
-            try:
-                session.send(build("PRIVMSG", f"#{self.channel}", trailing=body))
-            except ConnectionLost as exc:
-                raise ChatUnreachable(f"could not post to #{self.channel}: {exc.args[0]}") from None
+        try:
+            session.send(build("PRIVMSG", f"#{self.channel}", trailing=body))
+        except ConnectionLost as exc:
+            raise ChatUnreachable(f"could not post to #{self.channel}: {exc.args[0]}") from None
         return body

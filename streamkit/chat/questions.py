@@ -123,6 +123,13 @@ class QuestionQueue:
         self.version += 1
         return shown, replaced
 
+    def put_back(self, question: Question) -> None:
+        """Queue again a question that left (deleted, or past the limit) while it went on screen:
+        it is on the lower third, so it is tracked until the operator clears it."""
+        if question.id not in self._items:
+            self._items[question.id] = question
+            self.version += 1
+
     def clear(self, now: float) -> Question | None:
         """Take the question off screen (it is answered); the question, or None."""
         return self._answer_current(now)

@@ -7,6 +7,7 @@ import logging
 import random
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ TWITCH_CAPS = ("twitch.tv/tags", "twitch.tv/commands")
 # Twitch answers a refused login with a NOTICE (then closes); other servers with 464 or ERROR.
 _AUTH_NOTICES = ("login authentication failed", "improperly formatted auth", "login unsuccessful")
 _JOIN_ERRORS = {"403", "405", "471", "473", "474", "475", "476", "477"}
+# Twitch answers a JOIN it will not let in with a NOTICE (and no JOIN): its msg-id says why.
+_JOIN_REFUSALS = {"msg_channel_suspended", "msg_banned", "tos_ban"}
 _NICK_IN_USE = {"433", "436"}
 
 
@@ -52,6 +55,7 @@ class Session:
         self._buffer = bytearray()
         self._pending: list[str] = []
         self._ready: list[IrcLine] = []  # parsed, not yet handed out
+        self._send_lock = threading.Lock()  # the reader's PONG and a post share the socket
 
     @classmethod
     def open(
@@ -189,7 +193,8 @@ class Session:
         """Send `data`; the log shows `shown` (so a login's token never reaches it)."""
         log.debug("chat > %s", shown)
         try:
-            self.sock.sendall(data.encode("utf-8"))
+            with self._send_lock:
+                self.sock.sendall(data.encode("utf-8"))
         except OSError as exc:
             raise ConnectionLost(exc.strerror or str(exc)) from None
 
@@ -220,6 +225,11 @@ def _check_refusal(line: IrcLine, where: str, channel: str, registered: bool) ->
                 hint="check chat.nick and chat.token",
             )
         raise ConnectionLost(f"the server ended the connection: {text}")
+    if line.command == "NOTICE" and line.tags.get("msg-id") in _JOIN_REFUSALS:
+        raise ChatRefused(
+            f"chat server {where} refused to join #{channel}: {text}",
+            hint="check chat.channel (Twitch says the channel is suspended, or bans us)",
+        )
     if line.command in _JOIN_ERRORS:
         raise ChatRefused(
             f"chat server {where} refused to join #{channel}: {text}",

@@ -208,10 +208,13 @@ def _message_text(message, is_question: bool) -> str:
 
 
 def _deletion_text(deletion) -> str:
+    """A moderation event as one plain line (its id and login come from the server)."""
+    from streamkit.chat.sanitize import clean_text
+
     if deletion.message_id:
-        return f"(moderators deleted message {deletion.message_id})"
+        return f"(moderators deleted message {clean_text(deletion.message_id, 100)})"
     if deletion.login:
-        return f"(moderators removed the messages of {deletion.login})"
+        return f"(moderators removed the messages of {clean_text(deletion.login, 100)})"
     return "(moderators cleared the chat)"
 
 

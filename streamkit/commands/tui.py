@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the show-control screen on a simulated meetup (no OBS needed)",
         description="Run the TUI against a built-in OBS simulator: a live demo meetup with "
         "scenes, NDI senders, audio and a run of show, and a network hiccup 20 s in, then "
-        "every 90 s (congestion, dropped frames, a reconnect) so the alerts can be seen.",
+        "every 90 s (congestion, dropped frames, a reconnect) so the alerts can be seen. "
+        "The audience panel replays a chat with a few questions (offline): pick one onto the "
+        "Lower Third with w, take it off with x.",
     )
     demo.set_defaults(handler=cmd_demo)
 

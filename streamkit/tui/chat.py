@@ -6,16 +6,14 @@ OBS unless the operator puts a question on screen.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Protocol
 
-from rich.markup import escape
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 
@@ -27,11 +25,13 @@ from streamkit.health.sessionlog import SessionLog
 from streamkit.obs.types import StateChange
 from streamkit.show.control import ShowControl
 from streamkit.show.question import QuestionDisplay
-from streamkit.tui.chatlines import PickList, chat_line, chat_state_text, question_line
+from streamkit.tui.chatlines import chat_state_text, markup_text
+from streamkit.tui.chatlists import ChatList, QuestionList, Refused
 
 DRAIN_INTERVAL_S = 0.5  # the inbox is emptied and the chat redrawn at most twice a second
-CHAT_LINES = 200  # messages kept for the chat list
 QUESTIONS_EVERY_S = 1.0  # questions arriving redraw their list at most once a second
+
+log = logging.getLogger(__name__)
 
 
 class LowerThird(Protocol):
@@ -40,126 +40,6 @@ class LowerThird(Protocol):
     def show(self, author: str, text: str, role: str = "") -> str: ...
 
     def clear(self) -> None: ...
-
-
-# -- the lists -------------------------------------------------------------------------------------
-
-
-class ChatList(PickList):
-    """Recent chat messages, newest at the bottom; Enter marks the selected one a question."""
-
-    BINDINGS = [
-        Binding("enter", "mark", "Mark as question"),  # `f` on the main screen (remappable)
-    ]
-
-    class Mark(Message):
-        def __init__(self, message: ChatMessage) -> None:
-            super().__init__()
-            self.message = message
-
-    def __init__(self, queue: QuestionQueue) -> None:
-        super().__init__("Chat", id="chat")
-        self.queue = queue
-        self.messages: dict[str, ChatMessage] = {}
-        self._order: deque[str] = deque()
-
-    def add(self, message: ChatMessage) -> None:
-        self.messages[message.id] = message
-        self._order.append(message.id)
-        while len(self._order) > CHAT_LINES:
-            gone = self._order.popleft()
-            self.messages.pop(gone, None)
-            if self.selected == gone:
-                self.selected = None
-
-    def forget(self, deletion: ChatDeletion) -> None:
-        """Moderators deleted messages: they leave the list too."""
-        keep = [
-            i
-            for i in self._order
-            if not (
-                (deletion.message_id and i == deletion.message_id)
-                or (deletion.login and self.messages[i].login == deletion.login)
-                or (not deletion.message_id and not deletion.login)
-            )
-        ]
-        for gone in set(self._order) - set(keep):
-            self.messages.pop(gone, None)
-        self._order = deque(keep)
-        if self.selected not in self.messages:
-            self.selected = None
-
-    def ids(self) -> list[str]:
-        return list(self._order)
-
-    def look(self, item_id: str) -> Hashable:
-        return self.queue.get(item_id) is not None
-
-    def line(self, item_id: str, selected: bool) -> Text:
-        message = self.messages[item_id]
-        return chat_line(message, queued=self.queue.get(item_id) is not None, selected=selected)
-
-    def action_mark(self) -> None:
-        ids = self.ids()
-        target = self.selected if self.selected in self.messages else (ids[-1] if ids else None)
-        if target is not None:
-            self.post_message(self.Mark(self.messages[target]))
-
-
-class QuestionList(PickList):
-    """The questions queue: Enter puts the selected one on screen, `d` marks it answered
-    without showing it (the main screen's `w` and `x` show and clear from anywhere)."""
-
-    BINDINGS = [
-        Binding("enter", "show", "On screen"),  # `w` and `x` on the main screen (remappable)
-        Binding("d", "answered", "Answered"),
-    ]
-
-    class Show(Message):
-        def __init__(self, question: Question) -> None:
-            super().__init__()
-            self.question = question
-
-    class Clear(Message):
-        pass
-
-    class Answered(Message):
-        def __init__(self, question: Question) -> None:
-            super().__init__()
-            self.question = question
-
-    def __init__(self, queue: QuestionQueue) -> None:
-        super().__init__("Questions", id="questions")
-        self.queue = queue
-
-    def ids(self) -> list[str]:
-        return [q.id for q in self.queue.items]
-
-    def look(self, item_id: str) -> Hashable:
-        return self.queue.get(item_id)  # a new Question whenever its state changes
-
-    def line(self, item_id: str, selected: bool) -> Text:
-        question = self.queue.get(item_id)
-        return question_line(question, selected=selected) if question else Text()
-
-    def current(self) -> Question | None:
-        """The selected question, else the oldest waiting one."""
-        chosen = self.queue.get(self.selected) if self.selected else None
-        waiting = self.queue.waiting
-        return chosen or (waiting[0] if waiting else None)
-
-    def action_show(self) -> None:
-        question = self.current()
-        if question is not None:
-            self.post_message(self.Show(question))
-
-    def action_clear(self) -> None:
-        self.post_message(self.Clear())
-
-    def action_answered(self) -> None:
-        question = self.current()
-        if question is not None:
-            self.post_message(self.Answered(question))
 
 
 # -- the panel -------------------------------------------------------------------------------------
@@ -198,7 +78,10 @@ class AudiencePanel(Vertical):
         self.questions = QuestionList(self.queue)
         self._inbox: deque[ChatMessage | ChatDeletion | StateChange] = deque()
         self._busy = threading.Lock()  # one OBS call at a time
+        self._going: str | None = None  # the question going on screen (OBS call under way)
+        self._going_deleted = False  # moderators deleted it meanwhile
         self._drawn_version, self._drawn_at = -1, 0.0
+        self._followed_version = -1
         if source is not None:
             source.on_message(self._inbox.append)  # deque.append is thread-safe
             source.on_deletion(self._inbox.append)
@@ -219,6 +102,8 @@ class AudiencePanel(Vertical):
     def on_unmount(self) -> None:
         if self.live and self.source is not None:
             self.source.close()
+        if self.session_log is not None:
+            self.session_log.close()
 
     # -- what arrives ------------------------------------------------------------------------------
 
@@ -234,9 +119,13 @@ class AudiencePanel(Vertical):
                 self._take_deletion(item)
             elif self.source is not None:
                 # a border subtitle is markup: the detail (server words) is escaped
-                self.chat.border_subtitle = escape(chat_state_text(item, self.source.channel))
+                self.chat.border_subtitle = markup_text(chat_state_text(item, self.source.channel))
         if taken:
+            self.chat.follow_items()
             self.chat.refresh()
+        if self.queue.version != self._followed_version:
+            self._followed_version = self.queue.version
+            self.questions.follow_items()
         now = time.monotonic()  # new questions show within a second (operator actions at once)
         if self.queue.version != self._drawn_version and now - self._drawn_at >= QUESTIONS_EVERY_S:
             self._drawn_version, self._drawn_at = self.queue.version, now
@@ -255,7 +144,9 @@ class AudiencePanel(Vertical):
 
     def _take_deletion(self, deletion: ChatDeletion) -> None:
         self.chat.forget(deletion)
-        self.queue.remove(deletion)
+        removed = self.queue.remove(deletion)
+        if any(q.id == self._going for q in removed):
+            self._going_deleted = True
         on_screen = self.queue.deleted_on_screen(deletion)
         if on_screen is not None:
             self.post_message(
@@ -268,6 +159,10 @@ class AudiencePanel(Vertical):
 
     # -- what the operator does --------------------------------------------------------------------
 
+    def on_refused(self, event: Refused) -> None:
+        event.stop()
+        self.post_message(self.Note(event.text, "warning"))
+
     def on_chat_list_mark(self, event: ChatList.Mark) -> None:
         known = self.queue.get(event.message.id) is not None
         question = self.queue.mark(event.message, self.clock())
@@ -279,6 +174,7 @@ class AudiencePanel(Vertical):
 
     def on_question_list_show(self, event: QuestionList.Show) -> None:
         question = event.question
+        self._going, self._going_deleted = question.id, False
         self._call_obs(
             lambda: (
                 self.lower_third.show(question.author, question.text, question.message.role)
@@ -322,18 +218,38 @@ class AudiencePanel(Vertical):
                     self.post_message, self.Note(f"could not {what}: {text}", "error")
                 )
             else:
-                self.app.call_from_thread(done)
+                try:
+                    self.app.call_from_thread(done)
+                except Exception as exc:  # OBS did it; the panel failing to follow ends nothing
+                    log.exception("after the call to %s", what)
+                    self.app.call_from_thread(
+                        self.post_message,
+                        self.Note(f"did {what}, but the panel could not follow: {exc}", "error"),
+                    )
             finally:
                 self._busy.release()
 
-        self.run_worker(work, thread=True, group="lower-third")
+        self.run_worker(work, thread=True, group="lower-third", exit_on_error=False)
 
     def _shown(self, question: Question) -> None:
+        deleted, self._going = self._going_deleted and self._going == question.id, None
+        left = self.queue.get(question.id) is None
+        if left:  # deleted or past the limit during the call: it IS on the lower third now
+            self.queue.put_back(question)
         shown, replaced = self.queue.show(question.id, self.clock())
         if replaced is not None:
             self._record(replaced, "answered")
         self._record(shown, "shown")
-        self.post_message(self.Note(f"on screen: question from {shown.author}"))
+        if deleted:
+            self.post_message(
+                self.Note(
+                    f"question from {shown.author} deleted while going on screen (moderators); "
+                    "it is on screen now: clear it with x",
+                    "warning",
+                )
+            )
+        else:
+            self.post_message(self.Note(f"on screen: question from {shown.author}"))
         self.questions.refresh()
 
     def _cleared(self) -> None:
@@ -370,4 +286,4 @@ def audience_panel(
 
 def note_markup(note: AudiencePanel.Note) -> str:
     """A note as markup for places that parse it (notify): chat names escaped."""
-    return escape(note.text)
+    return markup_text(note.text)

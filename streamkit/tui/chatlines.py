@@ -68,6 +68,13 @@ def question_line(question: Question, *, selected: bool = False) -> Text:
     return out
 
 
+def markup_text(text: str) -> str:
+    """Plain text as Textual markup that shows it exactly as typed. Every '[' is escaped and
+    backslashes are left alone: Textual's markup never unescapes them, so `escape` (Rich's, or
+    Textual's, which doubles backslashes before '[' and at the end) would show them twice."""
+    return text.replace("[", "\\[")
+
+
 def chat_state_text(change: StateChange, channel: str) -> str:
     """The chat connection in a few words (the panel's subtitle)."""
     if change.state is ConnectionState.CONNECTED:
@@ -98,6 +105,8 @@ class PickList(Widget, can_focus=True):
         super().__init__(id=id, classes="panel")
         self.border_title = title
         self.selected: str | None = None  # None: follow the newest
+        self.selection_lost = False  # the selected item left; the highlight moved unseen
+        self._known: list[str] = []  # the ids when last followed (to find a neighbour)
         self._strips: dict[Hashable, Strip] = {}
 
     def ids(self) -> list[str]:
@@ -110,16 +119,41 @@ class PickList(Widget, can_focus=True):
         """What the line of `item_id` depends on besides its id and selection."""
         return None
 
+    def follow_items(self) -> None:
+        """After the items changed: when the selected one left, highlight its nearest remaining
+        neighbour (the next, else the previous) and mark the selection lost, so that the next
+        action is refused rather than done to an item the operator has not seen selected."""
+        ids = self.ids()
+        if self.selected is not None and self.selected not in ids:
+            remaining = set(ids)
+            known = self._known
+            at = known.index(self.selected) if self.selected in known else len(known)
+            after = [i for i in known[at + 1 :] if i in remaining]
+            before = [i for i in known[:at] if i in remaining]
+            self.selected = after[0] if after else (before[-1] if before else None)
+            self.selection_lost = True
+            self.refresh()
+        self._known = ids
+
+    def take_lost_selection(self) -> bool:
+        """Whether the selection was lost since the operator last moved it (asked once)."""
+        self.follow_items()
+        lost, self.selection_lost = self.selection_lost, False
+        return lost
+
     def action_move(self, step: int) -> None:
         ids = self.ids()
         if not ids:
             return
         index = ids.index(self.selected) if self.selected in ids else len(ids)
         self.selected = ids[max(0, min(len(ids) - 1, index + step))]
+        self.selection_lost = False
+        self._known = ids
         self.refresh()
 
     def action_follow(self) -> None:
         self.selected = None
+        self.selection_lost = False
         self.refresh()
 
     def visible(self) -> list[str]:

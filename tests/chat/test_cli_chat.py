@@ -121,3 +121,16 @@ def test_show_question_needs_text_or_clear(sim_config):
         result = run_cli("show", "question", *args, "-c", str(config), env={"SIM_PW": "sim-pw"})
         assert result.returncode == 2
         assert "give the question's text, or --clear" in result.stderr
+
+
+def test_deletions_print_as_plain_text():
+    from streamkit.chat.message import ChatDeletion
+    from streamkit.commands.chat import _deletion_text
+
+    escapes = "\x1b]0;pwned\x07\x1b[2J\u202e"
+    one = _deletion_text(ChatDeletion("meetup", message_id=f"abc{escapes}\ndef"))
+    user = _deletion_text(ChatDeletion("meetup", login=f"tr0ll{escapes}"))
+    for text in (one, user):
+        assert not any(c in text for c in "\x1b\x07\n\u202e"), repr(text)
+    assert one == "(moderators deleted message abc ]0;pwned [2J def)"
+    assert user == "(moderators removed the messages of tr0ll ]0;pwned [2J)"

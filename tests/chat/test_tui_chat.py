@@ -234,3 +234,38 @@ def test_the_demo_replays_a_chat_whose_questions_reach_the_simulated_lower_third
             controller.close()
 
     asyncio.run(scenario())
+
+
+def test_server_words_and_names_with_backslashes_show_as_typed():
+    from textual.markup import to_content
+
+    from streamkit.tui.chatlines import markup_text
+
+    for text in ("C:\\chat\\", "x\\[b]y[/b]", "tr0ll\\ [@click=app.quit]x[/]", "a\\\\b"):
+        assert to_content(markup_text(text)).plain == text
+        assert to_content(note_markup(AudiencePanel.Note(text))).plain == text
+
+    async def scenario() -> None:
+        source = ReplayChat([], "meetup", loop=False)
+        panel = AudiencePanel(source, None)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(StateChange(ConnectionState.FAILED, "bad path C:\\irc\\ [b]x[/b]"))
+            await _until(pilot, lambda: "failed" in str(panel.chat.border_subtitle))
+            shown = to_content(str(panel.chat.border_subtitle)).plain
+            assert shown == "#meetup failed: bad path C:\\irc\\ [b]x[/b]"
+
+    asyncio.run(scenario())
+
+
+def test_the_session_log_is_closed_with_the_panel(tmp_path: Path):
+    async def scenario() -> SessionLog:
+        log = SessionLog(tmp_path / "log.jsonl")
+        panel = AudiencePanel(ReplayChat([], "meetup", loop=False), None, log=log)
+        async with PanelApp(panel).run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert not log._file.closed
+        return log
+
+    log = asyncio.run(scenario())
+    assert log._file.closed

@@ -97,3 +97,38 @@ def test_the_tui_gets_an_audience_panel_only_for_a_channel(tmp_path):
     assert isinstance(panel.source, ChatClient) and panel.source.channel == "meetup"
     assert panel.session_log is not None and panel.session_log.path.parent == tmp_path
     panel.session_log.close()
+
+
+def test_streamkit_demo_mounts_the_audience_panel_with_the_replayed_chat(monkeypatch):
+    import argparse
+
+    from streamkit.commands.tui import cmd_demo
+
+    seen: dict[str, object] = {}
+
+    def run_headless(app: StreamkitApp) -> None:
+        async def scenario() -> None:
+            async with app.run_test(size=(160, 45)) as pilot:
+                panel = app.main.audience
+                await _until(pilot, lambda: "Lina_Codes" in panel.chat.text().plain)
+                seen["mounted"] = panel.is_mounted and panel.region.width > 0
+                seen["channel"] = panel.chat.border_subtitle
+                seen["lower third"] = panel.lower_third.source
+
+        asyncio.run(scenario())
+
+    monkeypatch.setattr(StreamkitApp, "run", run_headless)
+    assert cmd_demo(argparse.Namespace()) == 0
+    assert seen == {"mounted": True, "channel": "#demomeetup", "lower third": "Lower Third"}
+
+
+def test_the_demo_help_and_the_readme_mention_the_replayed_chat():
+    from pathlib import Path
+
+    from tests.cli import run_cli
+
+    said = "The audience panel replays a chat with a few questions (offline)"
+    assert said in " ".join(run_cli("demo", "--help").stdout.split())
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    assert "`make demo` replays a chat with a few questions" in readme
+    assert "in `streamkit demo` with the replayed chat" in readme

@@ -82,3 +82,44 @@ def test_twitch_refusing_a_token_is_an_auth_failure_that_never_shows_it(caplog):
     sent = server.received[0]
     assert sent[1] == "PASS " + token  # it went to the server, and only there
     assert sent[2] == "NICK mymeetup"
+
+
+@pytest.mark.parametrize("msg_id", ["msg_channel_suspended", "msg_banned"])
+def test_a_channel_twitch_refuses_is_a_refusal_not_a_retry(msg_id):
+    from streamkit.chat.errors import ChatRefused
+    from tests.chat.twitchlines import documented
+
+    notice = documented("NOTICE")[2].replace("msg_channel_suspended", msg_id)
+    server = TwitchReplay(refuse_join=notice)
+    states: list = []
+    try:
+        started = time.monotonic()
+        with pytest.raises(ChatRefused) as caught:
+            ChatClient(
+                "suspendedmeetup",
+                host=server.host,
+                port=server.port,
+                ssl_context=server.client_context(),
+                timeout=5,
+            ).connect()
+        assert time.monotonic() - started < 3  # at once, not after the join timeout
+        assert "does not exist or has been suspended" in str(caught.value)
+        client = ChatClient(
+            "suspendedmeetup",
+            host=server.host,
+            port=server.port,
+            ssl_context=server.client_context(),
+            timeout=5,
+            backoff_start=0.05,
+        )
+        client.add_state_listener(states.append)
+        client.start()
+        deadline = time.monotonic() + 5
+        while client.state is not ConnectionState.FAILED:
+            assert time.monotonic() < deadline, states
+            time.sleep(0.02)
+        client.close()
+    finally:
+        server.close()
+    assert isinstance(client.failure, ChatRefused)
+    assert not any(s.state is ConnectionState.RECONNECTING for s in states)

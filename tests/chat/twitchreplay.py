@@ -18,12 +18,14 @@ REFUSED = b":tmi.twitch.tv NOTICE * :Login authentication failed\r\n"  # Twitch,
 
 class TwitchReplay:
     """Serves each connection: waits for NICK and JOIN, then sends the recorded session with
-    the client's nick; `refuse_login` answers like Twitch does to a bad token. `received`
-    holds, per connection, the lines the client sent."""
+    the client's nick; `refuse_login` answers like Twitch does to a bad token, `refuse_join`
+    (a line) is sent instead of the session, as Twitch answers a JOIN it will not let in.
+    `received` holds, per connection, the lines the client sent."""
 
-    def __init__(self, *, refuse_login: bool = False) -> None:
+    def __init__(self, *, refuse_login: bool = False, refuse_join: str = "") -> None:
         self.host = "127.0.0.1"
         self.refuse_login = refuse_login
+        self.refuse_join = refuse_join
         folder = Path(tempfile.mkdtemp(prefix="streamkit-twitch-"))
         key, self.cert = self_signed(folder, self.host)
         self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -74,6 +76,9 @@ class TwitchReplay:
                     sent.append(line.rstrip("\r\n"))
                     if line.startswith("JOIN "):
                         break
+                if self.refuse_join:
+                    conn.sendall((self.refuse_join + "\r\n").encode("utf-8"))
+                    rest = []
                 conn.sendall(_with_nick(rest, nick))
                 conn.settimeout(2)
                 for line in reader:  # PONG and anything else, until the client hangs up
