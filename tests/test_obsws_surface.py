@@ -33,3 +33,23 @@ def test_handshake_leaves_an_identified_socket_and_the_hello():
             assert shake.password == PASSWORD  # the attribute link.py blanks after use
         finally:
             shake.ws.close()
+
+
+def test_frame_readers_take_the_utf8_switch_link_sets():
+    """link.skip_utf8_validation sets the switches the WebSocket constructor would have set."""
+    from streamkit.obs.link import skip_utf8_validation
+
+    def switches(ws: websocket.WebSocket) -> dict[str, object]:
+        return {
+            name: value
+            for reader in (ws.frame_buffer, ws.cont_frame)
+            for name, value in vars(reader).items()
+            if "utf8" in name
+        }
+
+    made = websocket.WebSocket(skip_utf8_validation=True)
+    assert switches(made) == {"skip_utf8_validation": True}
+    ws = websocket.WebSocket()
+    assert switches(ws) == {"skip_utf8_validation": False}
+    skip_utf8_validation(ws)
+    assert ws.frame_buffer.skip_utf8_validation is ws.cont_frame.skip_utf8_validation is True

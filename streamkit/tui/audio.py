@@ -19,6 +19,7 @@ from streamkit.show.meters import Level
 from streamkit.tui.panel import WAITING
 
 METER_FLOOR_DB = -60.0
+DRAWN_KEPT = 2048  # drawn lines kept (a meter row has at most width x width shapes)
 
 
 def meter_cells(level: Level | None, width: int) -> tuple[int, int]:
@@ -101,6 +102,7 @@ class AudioPanel(Widget):
         super().__init__(id="audio")
         self._lines: list[Text] = [WAITING]
         self._strips: dict[tuple[int, int], Strip] = {}
+        self._drawn: dict[tuple, Strip] = {}
 
     def validate_selected(self, index: int) -> int:
         return min(max(0, index), max(0, len(self.inputs or ()) - 1))
@@ -163,8 +165,19 @@ class AudioPanel(Widget):
         strip = self._strips.get((y, width))
         if strip is None:
             line = self._lines[y] if y < len(self._lines) else Text()
-            base = self.rich_style
+            strip = self._strip_of(line, width)
+            self._strips[(y, width)] = strip
+        return strip
+
+    def _strip_of(self, line: Text, width: int) -> Strip:
+        """A line drawn as a strip; meters take few distinct shapes, so drawn ones are kept."""
+        base = self.rich_style
+        key = (line.plain, tuple(line.spans), width, base)
+        strip = self._drawn.get(key)
+        if strip is None:
             segments = Segment.apply_style(line.render(self.app.console), base)
             strip = Strip(list(segments)).crop_extend(0, width, base)
-            self._strips[(y, width)] = strip
+            if len(self._drawn) >= DRAWN_KEPT:
+                self._drawn.clear()
+            self._drawn[key] = strip
         return strip
