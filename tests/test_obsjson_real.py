@@ -11,11 +11,11 @@ import pytest
 from streamkit.collection.obsjson_read import read_obs_json
 from streamkit.collection.obsjson_write import write_obs_json
 from streamkit.collection.yamlformat import read_yaml
+from streamkit.obs.canvas import MAIN_CANVAS_UUID
 
 pytestmark = pytest.mark.real_obs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collections"
-MAIN_CANVAS = "6c69626f-6273-4c00-9d88-c5136d61696e"  # OBS's fixed UUID of the canvas "Main"
 
 
 def test_real_obs_loads_our_file_and_saves_it_back_unchanged(obs_factory, tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_real_obs_loads_our_file_and_saves_it_back_unchanged(obs_factory, tmp_pa
             group.obs_settings = {}  # OBS recomputes a group's size from its items
     for owner in [*saved.scenes, *saved.groups]:
         # OBS 32 (canvases) names the main canvas on every scene and group it saves
-        assert owner.obs.pop("canvas_uuid", MAIN_CANVAS) == MAIN_CANVAS
+        assert owner.obs.pop("canvas_uuid", MAIN_CANVAS_UUID) == MAIN_CANVAS_UUID
     for source in [*saved.inputs, *saved.scenes, *saved.groups]:
         source.uuid = None  # OBS 29.1 and later give each source a UUID of their own
     expected = ours.comparable()

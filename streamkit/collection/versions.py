@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from streamkit.collection.model import Collection
 from streamkit.errors import UsageError
+from streamkit.obs.canvas import MAIN_CANVAS_UUID
 
 
 def parse_version(text: str) -> tuple[int, ...] | None:
@@ -45,14 +46,11 @@ def inserts_below_current(obs_version: str) -> bool:
     return running is not None and running[0] >= 32
 
 
-MAIN_CANVAS = "6c69626f-6273-4c00-9d88-c5136d61696e"  # libobs's fixed UUID of the canvas "Main"
-
-
 def main_canvas_only(collection: Collection) -> tuple[Collection, list[str]]:
     """The collection without the scenes OBS 32 saved in another canvas (a plugin's, e.g. a
     vertical one), and a note for each left out."""
     other = [
-        s for s in collection.scenes if s.obs.get("canvas_uuid") not in (None, "", MAIN_CANVAS)
+        s for s in collection.scenes if s.obs.get("canvas_uuid") not in (None, "", MAIN_CANVAS_UUID)
     ]
     if not other:
         return collection, []

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from obsws_python.subs import Subs
 
+from streamkit.obs.canvas import on_main_canvas
 from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsRequestFailed, ObsUnreachable
 from streamkit.obs.link import OP_BATCH, OP_REQUEST, Link, unreachable
 from streamkit.obs.ready import NOT_READY, NotReadyWait, resend_from
@@ -280,12 +281,13 @@ class ObsClient(PublishedState):
     ) -> dict[str, Any]:
         """Send one request; return its responseData, or raise ObsRequestFailed. While OBS is
         not ready (loading a collection) the request is asked again for a while."""
-        payload: dict[str, Any] = {"requestType": request_type}
-        if data:
-            payload["requestData"] = data
         waiting = NotReadyWait()
         while True:
-            answer = self._live_link().call(OP_REQUEST, payload, timeout)
+            link = self._live_link()
+            payload: dict[str, Any] = {"requestType": request_type}
+            if data := _addressed(link, request_type, data):
+                payload["requestData"] = data
+            answer = link.call(OP_REQUEST, payload, timeout)
             status = answer.get("requestStatus", {})
             if status.get("result"):
                 return answer.get("responseData") or {}
@@ -311,12 +313,13 @@ class ObsClient(PublishedState):
         wait = timeout if timeout is not None else self.timeout + 0.01 * len(items)
 
         def send(start: int) -> list[BatchResult]:
+            link = self._live_link()
             payload: dict[str, Any] = {
                 "haltOnFailure": halt_on_failure,
                 "executionType": int(execution_type),
-                "requests": [_batch_item(start + i, r) for i, r in enumerate(items[start:])],
+                "requests": [_batch_item(link, start + i, r) for i, r in enumerate(items[start:])],
             }
-            answer = self._live_link().call(OP_BATCH, payload, wait)
+            answer = link.call(OP_BATCH, payload, wait)
             return [_batch_result(raw, items) for raw in answer.get("results", [])]
 
         results = send(0)
@@ -342,10 +345,15 @@ class ObsClient(PublishedState):
         return self._subscriptions
 
 
-def _batch_item(index: int, request: Request) -> dict[str, Any]:
+def _addressed(link: Link, request_type: str, data: dict[str, Any] | None) -> dict | None:
+    """The request's data, addressed to the main canvas where the connected OBS has canvases."""
+    return on_main_canvas(request_type, data) if link.has_canvases else data
+
+
+def _batch_item(link: Link, index: int, request: Request) -> dict[str, Any]:
     item: dict[str, Any] = {"requestType": request.request_type, "requestId": str(index)}
-    if request.data:
-        item["requestData"] = request.data
+    if data := _addressed(link, request.request_type, request.data):
+        item["requestData"] = data
     return item
 
 

@@ -15,6 +15,7 @@ from obsws_python.baseclient import ObsClient as _Handshake
 from obsws_python.error import OBSSDKError
 
 from streamkit.logs import protect_driver_loggers
+from streamkit.obs.canvas import has_canvases
 from streamkit.obs.errors import ObsAuthFailed, ObsError, ObsTimeout, ObsUnreachable
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class Link:
         self._events: queue.SimpleQueue[tuple[str, dict[str, Any]] | None] = queue.SimpleQueue()
         self.ws, self.hello = self._handshake(password, subscriptions)
         self.websocket_version: str = self.hello.get("obsWebSocketVersion", "")
+        self.has_canvases = has_canvases(self.websocket_version)
         self._reader = threading.Thread(target=self._read, name="obs-reader", daemon=True)
         self._dispatcher = threading.Thread(target=self._dispatch, name="obs-events", daemon=True)
         self._reader.start()

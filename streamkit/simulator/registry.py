@@ -6,6 +6,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from streamkit.obs.canvas import MAIN_CANVAS_UUID
 from streamkit.simulator.outputs import Outputs
 from streamkit.simulator.params import (
     INVALID_RESOURCE_STATE,
@@ -20,9 +21,7 @@ from streamkit.simulator.state import Input, Scene, SceneItem, SimState, Source
 OBS_VERSION = "32.2.2"
 WEBSOCKET_VERSION = "5.7.4"
 RPC_VERSION = 1
-# OBS's main canvas: fixed UUID (b"libobs\0Main" as hex), the one every scene lives in here.
-MAIN_CANVAS_NAME = "Main"
-MAIN_CANVAS_UUID = "6c69626f-6273-4c00-9d88-c5136d61696e"
+MAIN_CANVAS_NAME = "Main"  # OBS's main canvas (MAIN_CANVAS_UUID), the one every scene is in here
 
 
 @dataclass
@@ -74,9 +73,7 @@ def find_source(
             "Your request must contain at least one of the following fields: "
             f"`{name_key}` with optional `canvasUuid` or `{uuid_key}`.",
         )
-    canvas = p.optional_string("canvasUuid")
-    if canvas is not None and canvas != MAIN_CANVAS_UUID:
-        raise RequestError(NOT_FOUND, f"No canvas was found by the UUID of `{canvas}`.")
+    require_main_canvas(p)
     source = coll.source(name)
     if source is None:
         raise RequestError(
@@ -84,6 +81,13 @@ def find_source(
             f"No source was found by the name of `{name}` within the canvas `{MAIN_CANVAS_NAME}`.",
         )
     return source
+
+
+def require_main_canvas(p: Params) -> None:
+    """A `canvasUuid` names the main canvas, the only one here (obs-websocket 5.7: 600)."""
+    canvas = p.optional_string("canvasUuid")
+    if canvas is not None and canvas != MAIN_CANVAS_UUID:
+        raise RequestError(NOT_FOUND, f"No canvas was found by the UUID of `{canvas}`.")
 
 
 def find_scene(ctx: Context, p: Params, accept: str = "scene") -> Scene:

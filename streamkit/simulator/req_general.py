@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from streamkit.obs.canvas import MAIN_CANVAS_UUID
 from streamkit.simulator.outputs import FPS
 from streamkit.simulator.params import UNSUPPORTED_BATCH_EXECUTION, Params, RequestError
 from streamkit.simulator.registry import (
     HANDLERS,
     MAIN_CANVAS_NAME,
-    MAIN_CANVAS_UUID,
     OBS_VERSION,
     RPC_VERSION,
     WEBSOCKET_VERSION,

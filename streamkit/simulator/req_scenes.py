@@ -18,6 +18,7 @@ from streamkit.simulator.registry import (
     emit_scene_list_changed,
     find_scene,
     request,
+    require_main_canvas,
     scene_list,
 )
 from streamkit.simulator.state import Scene, SceneCollection
@@ -32,6 +33,7 @@ def _scene_ref(coll: SceneCollection, name: str) -> tuple[str, str]:
 
 @request("GetSceneList")
 def get_scene_list(ctx: Context, p: Params) -> dict[str, Any]:
+    require_main_canvas(p)
     coll = ctx.state.collection
     program, program_uuid = _scene_ref(coll, coll.program)
     preview, preview_uuid = (
@@ -48,6 +50,7 @@ def get_scene_list(ctx: Context, p: Params) -> dict[str, Any]:
 
 @request("GetGroupList")
 def get_group_list(ctx: Context, p: Params) -> dict[str, Any]:
+    require_main_canvas(p)
     return {"groups": [g.name for g in ctx.state.collection.groups]}
 
 
@@ -142,6 +145,7 @@ def set_current_preview_scene(ctx: Context, p: Params) -> None:
 @request("CreateScene")
 def create_scene(ctx: Context, p: Params) -> dict[str, Any]:
     name = p.string("sceneName")
+    require_main_canvas(p)
     coll = ctx.state.collection
     if coll.source(name) is not None:
         raise RequestError(ALREADY_EXISTS, "A source already exists by that scene name.")

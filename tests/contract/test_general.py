@@ -5,6 +5,9 @@ from __future__ import annotations
 import obsws_python
 import pytest
 
+from streamkit.obs import canvas
+from streamkit.obs.client import ObsClient
+from streamkit.obs.errors import ObsRequestFailed
 from streamkit.simulator.requests import available_requests, request_since
 from tests.contract.conftest import Backend, RawClient, unique
 
@@ -259,3 +262,45 @@ def test_obsws_python_req_client(obs_backend: Backend) -> None:
         assert no_source_named(obs_backend, name) in str(failure.value)
     finally:
         client.disconnect()
+
+
+def test_streamkit_addresses_the_main_canvas_where_obs_has_canvases(
+    obs_backend: Backend, raw: RawClient, scene: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client sends the main canvas's UUID (to obs-websocket 5.7 and later only): with a
+    wrong UUID in its place, requests naming a scene fail there and still work on older OBS."""
+    has_canvases = obs_backend.at_least("5.7.0")
+    if has_canvases:
+        main = raw.call("GetCanvasList")["canvases"][0]
+        assert main["canvasUuid"] == canvas.MAIN_CANVAS_UUID  # libobs's fixed UUID
+    items = ("GetSceneItemList", {"sceneName": scene})
+    with ObsClient(obs_backend.host, obs_backend.port, obs_backend.password) as client:
+        assert client.request(*items) == {"sceneItems": []}
+        monkeypatch.setattr(canvas, "MAIN_CANVAS_UUID", "0b6e4e4a-0000-4000-8000-000000000000")
+        [batched] = client.batch([items])
+        if has_canvases:
+            with pytest.raises(ObsRequestFailed, match="No canvas was found"):
+                client.request(*items)
+            assert not batched.ok and "No canvas was found" in batched.comment
+        else:
+            assert client.request(*items) == {"sceneItems": []} and batched.ok
+
+
+@pytest.mark.parametrize("request_type", ["GetSceneList", "GetGroupList", "CreateScene"])
+def test_an_unknown_canvas_is_refused_where_a_request_takes_one(
+    obs_backend: Backend, raw: RawClient, request_type: str
+) -> None:
+    obs_backend.require("5.7.0")
+    missing = "0b6e4e4a-0000-4000-8000-000000000000"
+    data = {"canvasUuid": missing}
+    if request_type == "CreateScene":
+        data["sceneName"] = unique("nowhere")
+    response = raw.request(request_type, data)
+    assert response["requestStatus"] == {
+        "result": False,
+        "code": 600,
+        "comment": f"No canvas was found by the UUID of `{missing}`.",
+    }
+    assert raw.call(request_type, {**data, "canvasUuid": canvas.MAIN_CANVAS_UUID}) is not None
+    if request_type == "CreateScene":
+        raw.call("RemoveScene", {"sceneName": data["sceneName"]})
