@@ -4,14 +4,22 @@ The TUI runs headless in a child process (so only its own CPU and memory are mea
 the simulator and, where it can be started, a real OBS streaming to a loopback RTMP server:
 1 Hz polls, level meters subscribed. First frame = from starting the process to the first
 screen drawn with OBS's data. Targets: under 3 % of one core, under 150 MB, within 2 s.
+
+`--baseline REF` measures an earlier commit's TUI (checked out into a temporary git worktree)
+against the same simulator, alternating with this one for `--rounds` rounds: on a shared, noisy
+machine the ratio of the two medians is the figure to compare with the target's ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 from common import live_simulator, measured_tui, print_result, run_child  # noqa: E402
 
 TARGETS = {"cpu_pct": 3.0, "rss_mb": 150.0, "first_frame_s": 2.0}
+#: The CPU target as a ratio: 3 % against the 4.1 % the TUI took when the target was set.
+TARGET_RATIO = 3.0 / 4.1
 
 
 # -- the measured process ----------------------------------------------------------------------
@@ -30,10 +40,53 @@ def child(host: str, port: int, duration: float, spawned_at: float) -> int:
     return print_result(measured_tui(host, port, duration, spawned_at))
 
 
-def measure(host: str, port: int, password: str, duration: float) -> dict[str, float]:
-    command = [sys.executable, __file__, "--child", host, str(port), "--duration", str(duration)]
+def measure(
+    host: str, port: int, password: str, duration: float, checkout: Path = ROOT
+) -> dict[str, float]:
+    """One measured TUI process, of this checkout's code or of another's."""
+    script = checkout / "benchmarks" / "bench_tui.py"
+    command = [sys.executable, str(script), "--child", host, str(port), "--duration", str(duration)]
     command += ["--spawned-at", repr(time.time())]
-    return run_child(command, password, timeout=duration + 60)
+    return run_child(
+        command, password, timeout=duration + 60, extra_env={"PYTHONPATH": str(checkout)}
+    )
+
+
+@contextmanager
+def checked_out(ref: str) -> Iterator[Path]:
+    """`ref` checked out into a temporary git worktree, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="streamkit-baseline-") as folder:
+        path = Path(folder) / "checkout"
+        git = ["git", "-C", str(ROOT), "worktree"]
+        subprocess.run([*git, "add", "--detach", str(path), ref], check=True, capture_output=True)
+        try:
+            yield path
+        finally:
+            subprocess.run([*git, "remove", "--force", str(path)], check=False)
+
+
+def against_baseline(ref: str, duration: float, rounds: int) -> str:
+    """The CPU of `ref`'s TUI and of this one, alternating against one simulator."""
+    cpu: dict[str, list[float]] = {"baseline": [], "now": []}
+    with checked_out(ref) as baseline, live_simulator() as sim:
+        for _ in range(rounds):
+            for name, checkout in (("baseline", baseline), ("now", ROOT)):
+                row = measure(sim.host, sim.port, sim.password, duration, checkout)
+                cpu[name].append(row["cpu_pct"])
+    then, now = statistics.median(cpu["baseline"]), statistics.median(cpu["now"])
+    ratio = now / then
+    mark = "" if ratio <= TARGET_RATIO else " !"
+    return "\n".join(
+        [
+            f"TUI CPU against the simulator, {ref} vs now: {rounds} alternating rounds of"
+            f" {duration:g} s, medians",
+            f"{'checkout':<12} {'CPU % core':>11}  runs",
+            f"{ref[:12]:<12} {then:>11.2f}  {', '.join(f'{v:.2f}' for v in cpu['baseline'])}",
+            f"{'now':<12} {now:>11.2f}  {', '.join(f'{v:.2f}' for v in cpu['now'])}",
+            f"ratio now/{ref[:12]}: {ratio:.2f}{mark} (target {TARGET_RATIO:.2f}: 3 % where the"
+            " TUI took 4.1 %)",
+        ]
+    )
 
 
 # -- targets ---------------------------------------------------------------------------------
@@ -102,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--target", choices=["sim", "obs", "both"], default="both", help="what to run against"
     )
+    parser.add_argument(
+        "--baseline", metavar="REF", help="also measure this git commit's TUI, side by side"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (--baseline)")
     parser.add_argument("--child", nargs=2, metavar=("HOST", "PORT"), help=argparse.SUPPRESS)
     parser.add_argument("--spawned-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -114,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.target in ("obs", "both"):
         rows.append(("real OBS", against_real_obs(args.duration)))
     print(table(rows, args.duration))
+    if args.baseline:
+        print()
+        print(against_baseline(args.baseline, args.duration, args.rounds))
     return 0
 
 

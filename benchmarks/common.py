@@ -209,9 +209,11 @@ def print_result(result: dict[str, float]) -> int:
     return 0 if "cpu_pct" in result else 1
 
 
-def run_child(command: list[str], password: str, timeout: float) -> dict[str, float]:
+def run_child(
+    command: list[str], password: str, timeout: float, extra_env: dict[str, str] | None = None
+) -> dict[str, float]:
     """Run a benchmark's child process; the numbers of its RESULT line."""
-    env = {**os.environ, PASSWORD_ENV: password}
+    env = {**os.environ, PASSWORD_ENV: password, **(extra_env or {})}
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
