@@ -127,6 +127,37 @@ def test_a_hold_past_the_planned_stop_keeps_an_overrunning_talk_on_air(moto, wor
     assert UNTIL_TAG not in tags(moto, workspace_id)
 
 
+def test_a_hold_outlasting_the_retries_is_kept_by_the_function(moto, workspace_id):
+    """Reconcile every 5 min with 2 retries: the stop is refused by the hold at +0, +10,
+    +20... past its retries; the hold must stay and the stop wait for its end."""
+    from streamkit.aws.session import make_client
+    from streamkit.aws.workspace.api import WorkspaceManager
+    from streamkit.aws.workspace.hold import hold
+    from streamkit.aws.workspace.settings import WorkspaceSettings
+
+    event = payload(workspace_id)
+    clock = FakeClock(POWER_ON)
+    handler({**event, "trigger": "meetup-start"}, clock=clock)
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    clock.now = POWER_OFF - 10 * MIN
+    manager = WorkspaceManager(
+        make_client("workspaces", REGION),
+        WorkspaceSettings(region=REGION, workspace_id=workspace_id),
+        clock=clock,
+    )
+    hold(manager, POWER_OFF + 75 * MIN)
+    for minutes in range(0, 75, 5):
+        clock.now = POWER_OFF + minutes * MIN
+        summary = handler({**event, "trigger": "reconcile"}, clock=clock)
+        assert describe(moto, workspace_id)["State"] == "AVAILABLE", f"stopped at +{minutes}"
+        assert UNTIL_TAG in tags(moto, workspace_id), f"hold released at +{minutes} min"
+        assert summary["pending_stops"] == []
+    clock.now = POWER_OFF + 75 * MIN
+    (stopped,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert stopped.startswith("stop meetup-stop: done")
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
+
+
 def test_an_unknown_payload_is_refused_with_the_fix(moto, workspace_id):
     with pytest.raises(ValueError, match="redeploy with `schedule deploy`"):
         handler({"trigger": "reconcile"})

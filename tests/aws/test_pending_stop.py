@@ -216,3 +216,45 @@ def test_a_pending_stop_shows_in_status_list_and_doctor_until_acknowledged(
         .records()["meetup-stop"]
         .detail.startswith("acknowledged by an operator: rehearsal until 23:00")
     )
+
+
+def test_a_hold_outlasting_the_retries_is_never_released_and_the_stop_waits_for_its_end(
+    moto, workspace_id, tmp_path
+):
+    """An organizer holds until +75 min; with 2 retries of 10 min the stop runs out of
+    retries long before: the hold must stay, and the WorkSpace stop at its end."""
+    from streamkit.aws.workspace.hold import UNTIL_TAG, hold
+
+    clock = FakeClock(POWER_ON)
+    runner = make_runner(moto, workspace_id, tmp_path, clock)
+    assert runner.run_due()[0].state == "done"
+    clock.now = POWER_OFF - 10 * MIN
+    hold(runner.workspace.manager, POWER_OFF + 75 * MIN)
+    clock.now = POWER_OFF
+    while clock.now < POWER_OFF + 75 * MIN:
+        runner.run_due()
+        state = describe(moto, workspace_id)["State"]
+        assert state == "AVAILABLE", f"stopped at +{(clock.now - POWER_OFF) // MIN} min"
+        tags = runner.workspace.manager.tags(workspace_id)
+        assert UNTIL_TAG in tags, f"hold released at +{(clock.now - POWER_OFF) // MIN} min"
+        assert runner.pending_stops() == []
+        clock.now += MIN
+    (stopped,) = runner.run_due()
+    assert stopped.state == "done", stopped.detail
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
+
+
+def test_escalating_a_stop_leaves_a_hold_in_force_alone(moto, workspace_id, tmp_path):
+    from streamkit.aws.workspace.hold import UNTIL_TAG, hold
+
+    clock = FakeClock(POWER_ON)
+    runner = make_runner(moto, workspace_id, tmp_path, clock)
+    runner.run_due()
+    hold(runner.workspace.manager, POWER_OFF + 75 * MIN)
+    clock.now = POWER_OFF + 30 * MIN
+    assert "left as it is: held until" in runner.workspace.release()
+    assert UNTIL_TAG in runner.workspace.manager.tags(workspace_id)
+    props = describe(moto, workspace_id)["WorkspaceProperties"]
+    assert props["RunningModeAutoStopTimeoutInMinutes"] == 300
+    clock.now = POWER_OFF + 76 * MIN
+    assert "back to 60 min" in runner.workspace.release()

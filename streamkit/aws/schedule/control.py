@@ -22,7 +22,8 @@ class WorkspaceControl(Protocol):
         """Stop (a no-op when stopped) and restore AutoStop; StopRefused while in use."""
 
     def release(self) -> str:
-        """Restore the AutoStop timeout without stopping."""
+        """Restore the AutoStop timeout without stopping; an operator's hold still in force
+        (`workspace hold --until`) is left as it is."""
 
     def state(self) -> str:
         """The WorkSpace's state now (AVAILABLE, STOPPED, ...)."""
@@ -102,9 +103,16 @@ class AwsWorkspace:
         return f"{info.workspace_id} stopping{_restored(restored)}"
 
     def release(self) -> str:
-        from streamkit.aws.workspace.hold import release
+        from streamkit.aws.workspace.hold import current_hold, release
 
-        return f"AutoStop{_restored(release(self.manager)) or ' unchanged (no hold)'}"
+        info = self.manager.require()
+        held = current_hold(self.manager, info.workspace_id)
+        if held is not None and held.until is not None and held.until > self.manager.clock():
+            return f"AutoStop left as it is: held until {held.until:%Y-%m-%d %H:%M %Z}"
+        minutes = release(self.manager)
+        return (
+            "AutoStop unchanged (no hold)" if minutes is None else f"AutoStop back to {minutes} min"
+        )
 
     def state(self) -> str:
         return self.manager.require().state

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from streamkit.aws.errors import StopRefused
@@ -225,7 +225,7 @@ class Runner:
         attempts = (previous.attempts if previous else 0) + 1
         now = self.clock()
         late = lateness(action, now)
-        if attempts == 1 and late:
+        if previous is None and late:
             log.warning(
                 "%s %s is %d min late (%s at %s): running it now",
                 action.kind,
@@ -249,15 +249,20 @@ class Runner:
             else:
                 detail = self.workspace.stop()
             state: Outcome = "done"
-            if attempts == 1 and late:
+            if previous is None and late:
                 detail = f"{detail} ({_minutes(late)} min late)"
+        except StopRefused as exc:
+            if exc.held_until is not None and exc.held_until > now:
+                return self._held(action, previous, exc.message, exc.held_until, now)
+            refused, detail = True, exc.message
+            state = outcome_after_failure(action, attempts, self.policy)
+            self._log_failure(action, state, detail, refused, previous)
         except Exception as exc:  # any failure is recorded, then retried or given up
             if isinstance(exc, StreamkitError):
                 detail = exc.message
             else:
                 log.exception("%s %s raised", action.kind, action.key)
                 detail = f"{type(exc).__name__}: {exc}"
-            refused = isinstance(exc, StopRefused)
             state = outcome_after_failure(action, attempts, self.policy)
             self._log_failure(action, state, detail, refused, previous)
         record = Record(
@@ -277,6 +282,38 @@ class Runner:
                 self._tell(f"{action.kind} {action.key} done", f"{action.key}: {detail}")
         elif state == "gave_up" or (state == "pending" and not record.notified):
             record = self._escalate(action, record)
+        self.ledger.write(record)
+        return record
+
+    def _held(
+        self,
+        action: Action,
+        previous: Record | None,
+        detail: str,
+        held_until: datetime,
+        now: datetime,
+    ) -> Record:
+        """A stop refused by an operator's hold: tried again at its end, the refusal not
+        counted (the hold is what the operator asked for, not a stop going wrong)."""
+        log.warning(
+            "%s %s refused (%s); trying again at the hold's end, %s UTC",
+            action.kind,
+            action.key,
+            detail,
+            f"{held_until.astimezone(UTC):%Y-%m-%d %H:%M}",
+        )
+        record = Record(
+            action.key,
+            action.kind,
+            previous.state if previous is not None else "retry",
+            previous.attempts if previous is not None else 0,
+            now,
+            detail,
+            refused=True,
+            since=previous.since if previous and previous.since else now,
+            notified=bool(previous and previous.notified),
+            held_until=held_until,
+        )
         self.ledger.write(record)
         return record
 
