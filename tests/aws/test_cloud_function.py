@@ -158,6 +158,34 @@ def test_a_hold_outlasting_the_retries_is_kept_by_the_function(moto, workspace_i
     assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
 
 
+def test_a_stale_pending_stop_tag_never_keeps_the_workspace_billing(moto, workspace_id):
+    """A pending stop tag whose action the payload no longer plans: reconciles drop it,
+    and stop the WorkSpace running outside every window."""
+    from streamkit.aws.schedule.plan import Record
+    from streamkit.aws.schedule.tagledger import PREFIX, encode
+
+    event = {**payload(workspace_id), "actions": []}  # a plan from after the stop's event
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    clock = FakeClock(POWER_OFF + timedelta(days=5))
+    stale = Record(
+        "removed-stop", "stop", "pending", 9, clock.now - 5 * MIN, "refused", since=clock.now
+    )
+    moto.client("workspaces").create_tags(
+        ResourceId=workspace_id, Tags=[{"Key": PREFIX + "removed-stop", "Value": encode(stale)}]
+    )
+    # a one-off schedule kept by `deploy --from` may carry an older plan: it drops nothing
+    handler({**event, "trigger": "meetup-stop"}, clock=clock)
+    assert tags(moto, workspace_id)[PREFIX + "removed-stop"].startswith("pending ")
+    for _ in range(36):  # three hours of reconciles, nobody connected
+        summary = handler({**event, "trigger": "reconcile"}, clock=clock)
+        if describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"):
+            break
+        clock.now += 5 * MIN
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"), "left billing"
+    assert summary["pending_stops"] == []
+    assert tags(moto, workspace_id)[PREFIX + "removed-stop"].startswith("dropped ")
+
+
 def test_an_unknown_payload_is_refused_with_the_fix(moto, workspace_id):
     with pytest.raises(ValueError, match="redeploy with `schedule deploy`"):
         handler({"trigger": "reconcile"})

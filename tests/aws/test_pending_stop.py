@@ -258,3 +258,30 @@ def test_escalating_a_stop_leaves_a_hold_in_force_alone(moto, workspace_id, tmp_
     assert props["RunningModeAutoStopTimeoutInMinutes"] == 300
     clock.now = POWER_OFF + 76 * MIN
     assert "back to 60 min" in runner.workspace.release()
+
+
+def test_a_stale_pending_stop_no_longer_planned_never_keeps_the_workspace_billing(
+    moto, workspace_id, tmp_path
+):
+    """The event of a pending stop left the calendar: the record is dropped (and no longer
+    reported), and the WorkSpace, running outside every window, is stopped."""
+    from streamkit.aws.schedule.plan import Record
+
+    moto.client("workspaces").start_workspaces(
+        StartWorkspaceRequests=[{"WorkspaceId": workspace_id}]
+    )
+    clock = FakeClock(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))  # a Tuesday, no event
+    runner = make_runner(moto, workspace_id, tmp_path, clock)
+    since = clock.now - timedelta(hours=3)
+    runner.ledger.write(
+        Record("removed-stop", "stop", "pending", 9, clock.now - 5 * MIN, "refused", since=since)
+    )
+    for _ in range(18):  # three hours of looks, nobody connected
+        runner.run_due()
+        if describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"):
+            break
+        clock.now += 10 * MIN
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"), "left billing"
+    assert runner.pending_stops() == []
+    dropped = runner.ledger.records()["removed-stop"]
+    assert dropped.state == "dropped" and "no longer in the calendar" in dropped.detail

@@ -91,9 +91,11 @@ def plan(calendar: Calendar, since: datetime, until: datetime) -> list[Action]:
 
 # --- decide -----------------------------------------------------------------------------
 
-Outcome = Literal["done", "retry", "pending", "gave_up", "missed", "acknowledged"]
-#: Outcomes after which an action is never tried again.
-FINISHED = frozenset({"done", "gave_up", "missed", "acknowledged"})
+Outcome = Literal["done", "retry", "pending", "gave_up", "missed", "acknowledged", "dropped"]
+#: Outcomes after which an action is never tried again ("dropped": a stop still being tried
+#: whose action is no longer planned, e.g. its event was removed from the calendar).
+FINISHED = frozenset({"done", "gave_up", "missed", "acknowledged", "dropped"})
+TRYING = frozenset({"retry", "pending"})
 
 
 @dataclass(frozen=True)

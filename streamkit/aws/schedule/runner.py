@@ -15,6 +15,7 @@ from streamkit.aws.schedule.control import WorkspaceControl
 from streamkit.aws.schedule.plan import (
     FINISHED,
     OUTSIDE_KEY,
+    TRYING,
     Action,
     Decision,
     Outcome,
@@ -50,6 +51,8 @@ class Runner:
     `calendar` is a Calendar, or the actions already planned from one (the cloud function
     receives them). With `outside_after`, `watch` stops a WorkSpace that has run outside
     every window that long; `notify` is told of pending stops, given-up starts and that.
+    With `drop_unplanned`, `watch` drops stops still being tried that are no longer planned
+    (off for a plan that may be older than another's: a one-off cloud schedule's).
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class Runner:
         notify: Notify | None = None,
         outside_after: timedelta | None = None,
         name: str = "",
+        drop_unplanned: bool = True,
     ) -> None:
         self.calendar = calendar
         self.workspace = workspace
@@ -74,6 +78,7 @@ class Runner:
         self.notify = notify
         self.outside_after = outside_after
         self.name = name or getattr(calendar, "name", "streamkit")
+        self.drop_unplanned = drop_unplanned
         self._lock = threading.RLock()
         self._in_flight: set[str] = set()
 
@@ -87,8 +92,9 @@ class Runner:
         if not isinstance(self.calendar, Calendar):
             return list(self.calendar)
         since = now - self.lookback
-        for pending in self.pending_stops():
-            since = min(since, pending.since - timedelta(days=1))
+        for record in self.ledger.records().values():
+            if record.kind == "stop" and record.state in TRYING:
+                since = min(since, (record.since or record.last_attempt) - timedelta(days=1))
         return plan(self.calendar, since, now + self.horizon)
 
     def decide(self, now: datetime | None = None) -> Decision:
@@ -143,25 +149,27 @@ class Runner:
     def watch(self) -> Record | None:
         """Start again a WorkSpace stopped inside its window (once); stop (behind the
         interlock) and report one running outside every window."""
-        if self.outside_after is None:
-            return None
         with self._lock:
             now = self.clock()
-            records = self.ledger.records()
+            actions = self.actions(now)
+            records = self._drop_unplanned(actions, self.ledger.records())
+            if self.outside_after is None:
+                return None
+            planned = {a.key for a in actions}
             if any(
-                r.kind == "stop" and r.state in ("retry", "pending") and key != OUTSIDE_KEY
+                r.kind == "stop" and r.state in TRYING and key in planned
                 for key, r in records.items()
             ):
                 return None  # a scheduled stop is being tried already
             state = self.workspace.state()
-            again = restart_due(self.actions(now), records, state, now)
+            again = restart_due(actions, records, state, now)
             due = next_due(again, records.get(again.key), self.policy) if again else None
             if again is not None and due is not None and due <= now:
                 log.warning("the WorkSpace is STOPPED during %s: starting it again", again.titles)
                 return self._perform(again)
             running = state in RUNNING
             record = records.get(OUTSIDE_KEY)
-            verdict = watch_outside(self.actions(now), running, record, now, self.outside_after)
+            verdict = watch_outside(actions, running, record, now, self.outside_after)
             if verdict.record is None:
                 if record is not None:
                     self.ledger.forget(OUTSIDE_KEY)
@@ -180,6 +188,38 @@ class Runner:
                 record = replace(record, notified=True)
             self.ledger.write(record)
             return record
+
+    def _drop_unplanned(
+        self, actions: Sequence[Action], records: dict[str, Record]
+    ) -> dict[str, Record]:
+        """Stops still being tried whose action is no longer planned (its event left the
+        calendar) would never be tried again, yet hold off the watch and stay reported:
+        they are dropped, and said; the watch outside every window takes over."""
+        if not self.drop_unplanned:
+            return records
+        planned = {a.key for a in actions}
+        for key, record in list(records.items()):
+            if record.kind != "stop" or record.state not in TRYING or key == OUTSIDE_KEY:
+                continue
+            if key in planned:
+                continue
+            dropped = replace(
+                record,
+                state="dropped",
+                detail=f"dropped: no longer in the calendar (was: {record.detail})",
+            )
+            watched = (
+                f"a WorkSpace still running outside every window is stopped after "
+                f"{_minutes(self.outside_after)} min"
+                if self.outside_after is not None
+                else "nothing stops the WorkSpace now: check it with `streamkit workspace status`"
+            )
+            log.warning("stop %s is no longer in the calendar: dropped; %s", key, watched)
+            self.ledger.write(dropped)
+            if record.notified:
+                self._tell(f"stop {key} dropped", f"{key}: no longer in the calendar; {watched}")
+            records[key] = dropped
+        return records
 
     def _stop_outside(self, record: Record, now: datetime) -> Record:
         try:
