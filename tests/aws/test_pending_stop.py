@@ -285,3 +285,64 @@ def test_a_stale_pending_stop_no_longer_planned_never_keeps_the_workspace_billin
     assert runner.pending_stops() == []
     dropped = runner.ledger.records()["removed-stop"]
     assert dropped.state == "dropped" and "no longer in the calendar" in dropped.detail
+
+
+def test_a_cloud_pending_stop_is_listed_and_acknowledged_through_the_cli(
+    moto, workspace_id, tmp_path, aws_env
+):
+    from pathlib import Path
+
+    import yaml
+
+    from streamkit.aws.schedule.plan import Record
+    from streamkit.aws.schedule.tagledger import PREFIX, decode, encode
+
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    since = datetime.now(UTC) - timedelta(hours=2)
+    pending = Record(
+        "meetup-stop",
+        "stop",
+        "pending",
+        14,
+        since + 110 * MIN,
+        "not stopping: a user is connected to it",
+        refused=True,
+        since=since,
+    )
+    workspaces = moto.client("workspaces")
+    workspaces.create_tags(
+        ResourceId=workspace_id, Tags=[{"Key": PREFIX + "meetup-stop", "Value": encode(pending)}]
+    )
+    path = tmp_path / "streamkit.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "obs": {"host": "127.0.0.1", "port": 9, "timeout": 1},
+                "workspace": {"region": REGION, "workspace_id": workspace_id},
+                "calendar": {"events": [{"id": "meetup", "start": "2026-12-10 18:30"}]},
+                "schedule": {"runner": {"jobstore": str(tmp_path / "none.sqlite")}},
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    def streamkit(*args: str):
+        return run_cli("--config", str(path), *args, environ=aws_env, cwd=Path(__file__).parents[2])
+
+    listed = streamkit("schedule", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "PENDING: stop meetup-stop pending for 120 min (cloud function" in listed.stdout
+    as_json = json.loads(streamkit("schedule", "list", "--json").stdout)
+    assert [p["where"] for p in as_json["pending_stops"]] == ["cloud function"]
+    acked = streamkit("schedule", "ack", "--note", "rehearsal")
+    assert acked.returncode == 0, acked.stderr
+    assert "meetup-stop: acknowledged" in acked.stdout and "cloud function" in acked.stdout
+    tag = {
+        t["Key"]: t["Value"] for t in workspaces.describe_tags(ResourceId=workspace_id)["TagList"]
+    }
+    record = decode("meetup-stop", tag[PREFIX + "meetup-stop"])
+    assert record.state == "acknowledged" and "rehearsal" in record.detail
+    assert "STOP PENDING" not in streamkit("workspace", "status").stdout
+    assert "PENDING" not in streamkit("schedule", "list").stdout
+    again = streamkit("schedule", "ack", "meetup-stop")
+    assert again.returncode != 0 and "not a stop being tried" in again.stderr
