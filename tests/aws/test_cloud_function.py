@@ -266,3 +266,22 @@ def test_a_workspace_stopped_during_its_window_is_started_again_once(moto, works
     clock.now += 5 * MIN
     assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []
     assert describe(moto, workspace_id)["State"] == "STOPPED"
+
+
+def test_a_stop_or_start_another_invocation_already_made_counts_as_done(moto, workspace_id):
+    """Two invocations overlapping (a one-off schedule and the reconcile): the second
+    asks AWS from a stale look, and AWS refuses as the WorkSpace is already on its way."""
+    from streamkit.aws.session import make_client
+    from streamkit.aws.workspace.api import WorkspaceManager
+    from streamkit.aws.workspace.settings import WorkspaceSettings
+
+    manager = WorkspaceManager(
+        make_client("workspaces", REGION),
+        WorkspaceSettings(region=REGION, workspace_id=workspace_id),
+    )
+    stopped = manager.require()
+    manager.start(stopped)
+    assert manager.start(stopped) is True  # AWS refused: already started
+    running = manager.require()
+    manager.stop(running)
+    assert manager.stop(running) is True  # AWS refused: already stopped

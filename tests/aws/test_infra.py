@@ -165,3 +165,13 @@ def test_the_cli_may_pass_the_roles_streamkits_templates_create_to_the_scheduler
     }
     text = json.dumps(passing["Resource"])
     assert "SchedulerRoleArn" in text and "InvokeRoleArn" in text
+
+
+def test_the_function_reserves_no_concurrency_unless_asked():
+    """Reserving concurrency fails on accounts whose quota is 10 (10 must stay unreserved)."""
+    template = load(INFRA / "scheduler-function.yaml")
+    function = template["Resources"]["Function"]["Properties"]
+    assert function["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["ReservesConcurrency", 1, {"Ref": "AWS::NoValue"}]
+    }
+    assert template["Parameters"]["ReservedConcurrency"]["Default"] == 0
