@@ -257,6 +257,8 @@ def test_a_workspace_stopped_during_its_window_is_started_again_once(moto, works
     event = payload(workspace_id)
     clock = FakeClock(POWER_ON)
     handler({**event, "trigger": "meetup-start"}, clock=clock)
+    clock.now = POWER_ON + 5 * MIN
+    assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []  # seen up
     moto.control(workspace_id=workspace_id, state="STOPPED")  # AutoStop cut in at 18:00
     clock.now = POWER_ON + 75 * MIN
     (again,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
@@ -285,3 +287,24 @@ def test_a_stop_or_start_another_invocation_already_made_counts_as_done(moto, wo
     running = manager.require()
     manager.stop(running)
     assert manager.stop(running) is True  # AWS refused: already stopped
+
+
+def test_a_start_that_never_boots_is_retried_and_reported(moto, workspace_id):
+    """AWS accepted the start, but the WorkSpace is STOPPED again (or ERROR) at the next
+    reconcile, never seen AVAILABLE: the start is tried again, then given up, and told."""
+    inbox = Inbox(moto)
+    event = payload(workspace_id, inbox.topic)
+    clock = FakeClock(POWER_ON)
+    (started,) = handler({**event, "trigger": "meetup-start"}, clock=clock)["ran"]
+    assert started.startswith("start meetup-start: done")
+    moto.control(workspace_id=workspace_id, state="STOPPED")  # the boot failed
+    clock.now += 5 * MIN
+    (again,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert again.startswith("start meetup-start: done") and "start requested" in again
+    assert any("did not boot" in s for s in inbox.subjects())
+    moto.control(workspace_id=workspace_id, state="ERROR")
+    for _ in range(6):
+        clock.now += 10 * MIN
+        handler({**event, "trigger": "reconcile"}, clock=clock)
+    assert tags(moto, workspace_id)["streamkit:run:meetup-start"].startswith("gave_up ")
+    assert any("start given up: meetup-start" in s for s in inbox.subjects())

@@ -164,6 +164,7 @@ def build_runner(event: dict[str, Any], *, clock: Any = utcnow, client: Any = No
         outside_after=None if outside is None else timedelta(seconds=outside),
         name=event.get("calendar", ""),
         drop_unplanned=reconcile,
+        confirm_boot=reconcile,  # it does not wait for a start: the reconcile checks the boot
     )
 
 

@@ -25,26 +25,23 @@ from streamkit.aws.schedule.plan import (
     acknowledged,
     decide,
     lateness,
-    next_due,
     outcome_after_failure,
     pending_stops,
     plan,
-    restart_due,
     utcnow,
-    watch_outside,
 )
+from streamkit.aws.schedule.watch import Watch, minutes_of
 from streamkit.errors import StreamkitError
 
 log = logging.getLogger(__name__)
 
 #: Tells the people who watch the WorkSpace (subject, message); e.g. an SNS topic.
 Notify = Callable[[str, str], None]
-RUNNING = frozenset({"AVAILABLE", "STARTING", "REBOOTING", "IMPAIRED", "UNHEALTHY"})
 
 # --- the runner -------------------------------------------------------------------------
 
 
-class Runner:
+class Runner(Watch):
     """Performs due actions of a calendar on a WorkSpace and records their outcomes.
 
     Time comes from `clock`; nothing here sleeps, so a fake clock drives it in tests.
@@ -52,7 +49,9 @@ class Runner:
     receives them). With `outside_after`, `watch` stops a WorkSpace that has run outside
     every window that long; `notify` is told of pending stops, given-up starts and that.
     With `drop_unplanned`, `watch` drops stops still being tried that are no longer planned
-    (off for a plan that may be older than another's: a one-off cloud schedule's).
+    (off for a plan that may be older than another's: a one-off cloud schedule's). With
+    `confirm_boot` (the cloud function, which does not wait for a start), `watch` tries a
+    start again when its WorkSpace is not seen AVAILABLE (schedule.watch).
     """
 
     def __init__(
@@ -68,6 +67,7 @@ class Runner:
         outside_after: timedelta | None = None,
         name: str = "",
         drop_unplanned: bool = True,
+        confirm_boot: bool = False,
     ) -> None:
         self.calendar = calendar
         self.workspace = workspace
@@ -79,6 +79,7 @@ class Runner:
         self.outside_after = outside_after
         self.name = name or getattr(calendar, "name", "streamkit")
         self.drop_unplanned = drop_unplanned
+        self.confirm_boot = confirm_boot
         self._lock = threading.RLock()
         self._in_flight: set[str] = set()
 
@@ -144,100 +145,13 @@ class Runner:
             log.warning("stop %s: %s; the WorkSpace is left as it is", key, record.detail)
             return record
 
-    # -- a WorkSpace running outside every window ---------------------------------------
-
-    def watch(self) -> Record | None:
-        """Start again a WorkSpace stopped inside its window (once); stop (behind the
-        interlock) and report one running outside every window."""
-        with self._lock:
-            now = self.clock()
-            actions = self.actions(now)
-            records = self._drop_unplanned(actions, self.ledger.records())
-            if self.outside_after is None:
-                return None
-            planned = {a.key for a in actions}
-            if any(
-                r.kind == "stop" and r.state in TRYING and key in planned
-                for key, r in records.items()
-            ):
-                return None  # a scheduled stop is being tried already
-            state = self.workspace.state()
-            again = restart_due(actions, records, state, now)
-            due = next_due(again, records.get(again.key), self.policy) if again else None
-            if again is not None and due is not None and due <= now:
-                log.warning("the WorkSpace is STOPPED during %s: starting it again", again.titles)
-                return self._perform(again)
-            running = state in RUNNING
-            record = records.get(OUTSIDE_KEY)
-            verdict = watch_outside(actions, running, record, now, self.outside_after)
-            if verdict.record is None:
-                if record is not None:
-                    self.ledger.forget(OUTSIDE_KEY)
-                return None
-            record = verdict.record
-            if verdict.stop:
-                record = self._stop_outside(record, now)
-            if verdict.notify:
-                minutes = int((now - (record.since or now)).total_seconds() // 60)
-                self._tell(
-                    f"WorkSpace running outside every event window for {minutes} min",
-                    f"The streaming WorkSpace has been running for {minutes} min with no event "
-                    f"in the calendar {self.name!r}; streamkit {record.detail}. "
-                    "Check it with `streamkit workspace status`.",
-                )
-                record = replace(record, notified=True)
-            self.ledger.write(record)
-            return record
-
-    def _drop_unplanned(
-        self, actions: Sequence[Action], records: dict[str, Record]
-    ) -> dict[str, Record]:
-        """Stops still being tried whose action is no longer planned (its event left the
-        calendar) would never be tried again, yet hold off the watch and stay reported:
-        they are dropped, and said; the watch outside every window takes over."""
-        if not self.drop_unplanned:
-            return records
-        planned = {a.key for a in actions}
-        for key, record in list(records.items()):
-            if record.kind != "stop" or record.state not in TRYING or key == OUTSIDE_KEY:
-                continue
-            if key in planned:
-                continue
-            dropped = replace(
-                record,
-                state="dropped",
-                detail=f"dropped: no longer in the calendar (was: {record.detail})",
-            )
-            watched = (
-                f"a WorkSpace still running outside every window is stopped after "
-                f"{_minutes(self.outside_after)} min"
-                if self.outside_after is not None
-                else "nothing stops the WorkSpace now: check it with `streamkit workspace status`"
-            )
-            log.warning("stop %s is no longer in the calendar: dropped; %s", key, watched)
-            self.ledger.write(dropped)
-            if record.notified:
-                self._tell(f"stop {key} dropped", f"{key}: no longer in the calendar; {watched}")
-            records[key] = dropped
-        return records
-
-    def _stop_outside(self, record: Record, now: datetime) -> Record:
-        try:
-            detail = "stopped it: " + self.workspace.stop()
-            state: Outcome = "done"
-        except StreamkitError as exc:
-            detail = f"could not stop it ({exc.message}); tries again at the next look"
-            state = "retry"
-        log.warning("WorkSpace running outside every window: %s", detail)
-        return replace(record, state=state, attempts=record.attempts + 1, detail=detail)
-
     # -- performing ---------------------------------------------------------------------
 
     def _missed(self, action: Action, now: datetime) -> Record:
-        late = _minutes(now - action.at)
+        late = minutes_of(now - action.at)
         if action.kind == "start":
             detail = (
-                f"missed: the event ended {late - _minutes(action.grace or timedelta())} min "
+                f"missed: the event ended {late - minutes_of(action.grace or timedelta())} min "
                 f"ago ({late} min after the start time); skipped"
             )
         else:
@@ -270,7 +184,7 @@ class Runner:
                 "%s %s is %d min late (%s at %s): running it now",
                 action.kind,
                 action.key,
-                _minutes(late),
+                minutes_of(late),
                 action.titles,
                 _when(action),
             )
@@ -290,7 +204,7 @@ class Runner:
                 detail = self.workspace.stop()
             state: Outcome = "done"
             if previous is None and late:
-                detail = f"{detail} ({_minutes(late)} min late)"
+                detail = f"{detail} ({minutes_of(late)} min late)"
         except StopRefused as exc:
             if exc.held_until is not None and exc.held_until > now:
                 return self._held(action, previous, exc.message, exc.held_until, now)
@@ -370,7 +284,7 @@ class Runner:
             self.clock(),
             refused=refused,
         )
-        wait = _minutes(self.policy.delay(probe))
+        wait = minutes_of(self.policy.delay(probe))
         what = "refused" if refused else "failed"
         level = logging.WARNING if refused else logging.ERROR
         log.log(
@@ -423,10 +337,6 @@ class ActionLedger(Protocol):
     def write(self, record: Record) -> None: ...
 
     def forget(self, key: str) -> None: ...
-
-
-def _minutes(delta: timedelta) -> int:
-    return int(delta.total_seconds() // 60)
 
 
 def _when(action: Action) -> str:
