@@ -36,13 +36,15 @@ class AwsWorkspace:
         self,
         manager: Any,
         obs_live: Callable[[], bool] | None = None,
-        after_start: Callable[[], str] | None = None,
+        after_start: Callable[[datetime | None], str] | None = None,
         *,
         wait: bool = True,
     ) -> None:
         self.manager = manager
         self.obs_live = obs_live
-        self.after_start = after_start  # e.g. import the OBS setup once OBS answers
+        # e.g. import the OBS setup once OBS answers; given when the WorkSpace was started
+        # (None: it was running already)
+        self.after_start = after_start
         self.wait = wait  # the cloud function does not wait: its next look checks the state
 
     def start(self, until: datetime) -> str:
@@ -59,6 +61,7 @@ class AwsWorkspace:
             asked = self.manager.start(info)
             verb = "start requested" if asked else f"was already {info.state}"
             return f"{info.workspace_id} {verb}{held}"
+        began = self.manager.clock()
         asked = self.manager.start(info)
         self.manager.wait_for(info.workspace_id, "AVAILABLE")
         verb = "started" if asked else f"was already {info.state}"
@@ -70,7 +73,9 @@ class AwsWorkspace:
                 f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
                 f"{until:%Y-%m-%d %H:%M} UTC (then back to {kept.restore_minutes})"
             )
-        return f"{done}; {self.after_start()}" if self.after_start else done
+        if self.after_start is None:
+            return done
+        return f"{done}; {self.after_start(began if asked else None)}"
 
     def stop(self) -> str:
         from streamkit.aws.workspace.hold import current_hold, release
