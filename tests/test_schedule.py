@@ -359,3 +359,29 @@ def test_a_record_from_an_earlier_event_with_the_same_id_does_not_block_the_next
     assert next_due(action, last_month, RetryPolicy()) == at
     this_time = Record("meetup-start", "start", "done", 1, at + timedelta(minutes=1))
     assert next_due(action, this_time, RetryPolicy()) is None
+
+
+def test_a_hold_refusal_and_its_end_survive_both_ledgers(tmp_path):
+    from streamkit.aws.schedule.tagledger import decode, encode
+
+    held = Record(
+        "meetup-stop",
+        "stop",
+        "retry",
+        0,
+        POWER_OFF,
+        "held until 21:00",
+        refused=True,
+        since=POWER_OFF,
+        held_until=POWER_OFF + 75 * MIN,
+    )
+    assert decode("meetup-stop", encode(held)) == held
+    ledger = Ledger(tmp_path / "schedule.sqlite")
+    ledger.write(held)
+    assert ledger.records()["meetup-stop"] == held
+    assert next_due(MEETUP_STOP, held, RetryPolicy()) == POWER_OFF + 75 * MIN
+    old_tag = "retry 2 20261210T194500Z 20261210T194500Z rn stop refused"
+    assert decode("meetup-stop", old_tag).held_until is None
+
+
+MEETUP_STOP = plan(Calendar("c", (MEETUP,)), POWER_ON, POWER_OFF + MIN)[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from streamkit.errors import StreamkitError
@@ -41,7 +42,16 @@ class AwsAccessError(AwsError):
 
 
 class StopRefused(AwsActionFailed):
-    """The WorkSpace was not stopped because someone may be using it; --force overrides."""
+    """The WorkSpace was not stopped because someone may be using it; --force overrides.
+
+    `held_until` is the end of an operator's hold when the hold was one of the reasons.
+    """
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, held_until: datetime | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.held_until = held_until
 
 
 @contextmanager

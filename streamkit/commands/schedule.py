@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import signal
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from streamkit.commands import load_config
-from streamkit.commands.schedule_cloud import _group, _manager, _since, cmd_deploy, cmd_diff
+from streamkit.commands.schedule_cloud import _manager, _since, cmd_deploy, cmd_diff
+from streamkit.commands.schedule_state import cmd_ack, cmd_list
+from streamkit.commands.schedule_state import jobstore as _jobstore
 from streamkit.errors import UsageError
 
 
@@ -199,66 +200,6 @@ def _notifier(config: Any) -> Any:
     return sns_notifier(make_client("sns", topic.split(":")[3]), topic)
 
 
-def _jobstore(config: Any) -> Any:
-    return config.schedule.runner.jobstore.expanduser()
-
-
-# -- list ----------------------------------------------------------------------------------
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    from streamkit.aws.schedule.driver import read_jobs
-    from streamkit.aws.schedule.ledger import Ledger
-    from streamkit.aws.schedule.pending import local_pending_stops
-
-    config = load_config(args.config)
-    path = _jobstore(config)
-    jobs = read_jobs(path)
-    records = sorted(
-        (Ledger(path).records() if path.is_file() else {}).values(), key=lambda r: r.last_attempt
-    )
-    pending = local_pending_stops(path, config.schedule.retry_policy())
-    if args.json:
-        cloud = None if args.local else _group(config)
-        deployed = cloud.schedules() if cloud else []
-        data = {
-            "pending_stops": pending,
-            "local_jobs": jobs,
-            "local_outcomes": records,
-            "deployed": deployed,
-        }
-        print(json.dumps(_plain(data), indent=2))
-        return 0
-    now = datetime.now(UTC)
-    for stop in pending:
-        print(f"PENDING: {stop.summary(now)}")
-    if pending:
-        print("  (the WorkSpace is still running; `streamkit schedule ack` to take it over)")
-    print(f"local jobs ({path}):")
-    for job in jobs:
-        late = "any time" if job.grace_seconds is None else f"{job.grace_seconds // 60} min"
-        when = f"{job.run_date.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if job.run_date else "paused"
-        print(f"  {when}  {job.id}  (may run late by {late})")
-    if not jobs:
-        print("  none (start them with `streamkit schedule run`)")
-    if records:
-        print("last outcomes:")
-    for record in records[-10:]:
-        print(
-            f"  {record.last_attempt:%Y-%m-%d %H:%M} UTC  {record.key}  {record.state}"
-            f"  {record.detail}"
-        )
-    if not args.local:  # after the local part, which needs no AWS
-        cloud = _group(config)
-        print(f"deployed ({cloud.name}):", flush=True)
-        deployed = cloud.schedules()
-        for schedule in deployed:
-            print(f"  {schedule.when()}  {schedule.name}  {schedule.operation}")
-        if not deployed:
-            print("  none (create them with `streamkit schedule deploy`)")
-    return 0
-
-
 def cmd_package(args: argparse.Namespace) -> int:
     from streamkit.aws.schedule.bundle import HANDLER, build_function_zip
 
@@ -272,37 +213,3 @@ def cmd_package(args: argparse.Namespace) -> int:
         "bucket, then set schedule.eventbridge.function_arn and role_arn from its outputs"
     )
     return 0
-
-
-def cmd_ack(args: argparse.Namespace) -> int:
-    from streamkit.aws.schedule.ledger import Ledger
-    from streamkit.aws.schedule.pending import local_pending_stops
-    from streamkit.aws.schedule.plan import acknowledged
-
-    config = load_config(args.config)
-    path = _jobstore(config)
-    pending = local_pending_stops(path, config.schedule.retry_policy())
-    keys = [args.key] if args.key else [p.key for p in pending]
-    if not keys:
-        print("no pending stop")
-        return 0
-    ledger = Ledger(path)
-    for key in keys:
-        try:
-            ledger.write(acknowledged(ledger.records().get(key), key, args.note))
-        except ValueError as exc:
-            known = ", ".join(p.key for p in pending) or "none"
-            raise UsageError(f"{exc} (pending stops: {known})") from None
-        print(f"{key}: acknowledged; streamkit no longer tries to stop the WorkSpace for it")
-    return 0
-
-
-def _plain(value: Any) -> Any:
-    """Dataclasses, lists and datetimes as JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value.isoformat() if isinstance(value, datetime) else value

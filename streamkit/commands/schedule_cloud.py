@@ -62,9 +62,11 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
     calendar = config.calendar.to_calendar()
     _warn_past_events(calendar, datetime.now(UTC))
     actions = plan(calendar, now, now + config.schedule.horizon)
-    workspace_id = _manager(config).require().workspace_id
+    manager = _manager(config)
+    workspace_id = manager.require().workspace_id
     if bridge.function_arn:
-        return _group(config), _function_schedules(config, calendar, workspace_id, now)
+        tags = manager.tags(workspace_id)
+        return _group(config), _function_schedules(config, calendar, workspace_id, now, tags)
     hold = bridge.hold_autostop and config.workspace.running_mode == "AUTO_STOP"
     wanted = desired(
         actions,
@@ -77,16 +79,22 @@ def _cloud(args: argparse.Namespace, config: Any) -> tuple[Any, list[Any]]:
     return _group(config), wanted
 
 
-def _function_schedules(config: Any, calendar: Any, workspace_id: str, now: datetime) -> list:
-    """Schedules invoking the streamkit function, each with the plan it decides from."""
+def _function_schedules(
+    config: Any, calendar: Any, workspace_id: str, first: datetime, tags: dict[str, str]
+) -> list:
+    """Schedules invoking the streamkit function, each with the plan it decides from.
+
+    One-off schedules start at `first` (deploy --from); the plan they all carry starts from
+    the real time, reaching back to the oldest stop the function still tries (`tags`).
+    """
     from streamkit.aws.schedule.cloud import CloudSettings, make_payload
     from streamkit.aws.schedule.eventbridge import function_schedules
     from streamkit.aws.schedule.plan import plan
 
     schedule, bridge = config.schedule, config.schedule.eventbridge
     region = bridge.function_arn.split(":")[3]
-    # the function also needs what is behind it: a stop still pending, a start running late
-    actions = plan(calendar, now - timedelta(days=2), now + schedule.horizon)
+    now = datetime.now(UTC)
+    actions = plan(calendar, _plan_back(tags, now), first + schedule.horizon)
     payload = make_payload(
         actions,
         CloudSettings(workspace_id=workspace_id, region=config.workspace.region or region),
@@ -100,10 +108,23 @@ def _function_schedules(config: Any, calendar: Any, workspace_id: str, now: date
         payload,
         bridge.function_arn,
         bridge.role_arn,
-        now,
+        first,
         every_minutes=bridge.reconcile_every_minutes,
         retry_attempts=bridge.retry_attempts,
     )
+
+
+def _plan_back(tags: dict[str, str], now: datetime) -> datetime:
+    """Where the function's plan starts: two days back (a start running late, a stop being
+    retried), or a day before the oldest stop it still tries, from the WorkSpace's tags."""
+    from streamkit.aws.schedule.plan import TRYING
+    from streamkit.aws.schedule.tagledger import records_of
+
+    since = now - timedelta(days=2)
+    for record in records_of(tags).values():
+        if record.kind == "stop" and record.state in TRYING:
+            since = min(since, (record.since or record.last_attempt) - timedelta(days=1))
+    return since
 
 
 def _warn_past_events(calendar: Any, now: datetime) -> None:

@@ -142,6 +142,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
         )
     else:
         print(f"{info.workspace_id} already exists for {info.user_name}: {info.state}")
+    if result.tagged:
+        print(result.tagged)
+    if result.untagged:
+        print(f"warning: {result.untagged}", file=sys.stderr)
     return 0
 
 

@@ -9,7 +9,8 @@ Call install() in the moto server process before the server starts.
 Tests steer the fake through POST /moto-api/streamkit/workspaces with a JSON body holding
 `region` and any of: `timings` ({"pending"|"starting"|"stopping"|"rebooting": seconds}),
 `gpu_quota` (int or null), `directory_users` ({directory_id: [user, ...]}), `fail_next`
-({action: {"ErrorCode": ..., "ErrorMessage": ...}}; DeleteTags raises it as an error), or
+({action: {"ErrorCode": ..., "ErrorMessage": ...}}; CreateTags and DeleteTags raise it as an
+error), or
 `workspace_id` with `connection_state` and/or `state`. GET on the same path returns the
 control state.
 """
@@ -292,6 +293,7 @@ def create_tags(self, resource_id, tags):
         raise ResourceNotFoundException(f"The resource {resource_id} could not be found.")
     if not resource_id.startswith("ws-"):
         return _original_create_tags(self, resource_id, tags)
+    _raise_injected(self, "CreateTags")
     ws = self.workspaces[resource_id]
     keys = {t["Key"] for t in tags}
     ws.tags = [t for t in ws.tags if t["Key"] not in keys] + list(tags)
@@ -301,14 +303,18 @@ def delete_tags(self, resource_id, tag_keys):
     ws = self.workspaces.get(resource_id)
     if ws is None:
         raise ResourceNotFoundException(f"The resource {resource_id} could not be found.")
-    injected = _take_failure(self, "DeleteTags")
+    _raise_injected(self, "DeleteTags")
+    ws.tags = [t for t in ws.tags if t["Key"] not in tag_keys]
+
+
+def _raise_injected(backend: WorkSpacesBackend, action: str) -> None:
+    injected = _take_failure(backend, action)
     if injected:
         from moto.core.exceptions import JsonRESTError
 
         error = JsonRESTError(injected["ErrorCode"], injected["ErrorMessage"])
         error.code = 400
         raise error
-    ws.tags = [t for t in ws.tags if t["Key"] not in tag_keys]
 
 
 def _invalid_state(message: str) -> Exception:

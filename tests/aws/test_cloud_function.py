@@ -127,6 +127,65 @@ def test_a_hold_past_the_planned_stop_keeps_an_overrunning_talk_on_air(moto, wor
     assert UNTIL_TAG not in tags(moto, workspace_id)
 
 
+def test_a_hold_outlasting_the_retries_is_kept_by_the_function(moto, workspace_id):
+    """Reconcile every 5 min with 2 retries: the stop is refused by the hold at +0, +10,
+    +20... past its retries; the hold must stay and the stop wait for its end."""
+    from streamkit.aws.session import make_client
+    from streamkit.aws.workspace.api import WorkspaceManager
+    from streamkit.aws.workspace.hold import hold
+    from streamkit.aws.workspace.settings import WorkspaceSettings
+
+    event = payload(workspace_id)
+    clock = FakeClock(POWER_ON)
+    handler({**event, "trigger": "meetup-start"}, clock=clock)
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    clock.now = POWER_OFF - 10 * MIN
+    manager = WorkspaceManager(
+        make_client("workspaces", REGION),
+        WorkspaceSettings(region=REGION, workspace_id=workspace_id),
+        clock=clock,
+    )
+    hold(manager, POWER_OFF + 75 * MIN)
+    for minutes in range(0, 75, 5):
+        clock.now = POWER_OFF + minutes * MIN
+        summary = handler({**event, "trigger": "reconcile"}, clock=clock)
+        assert describe(moto, workspace_id)["State"] == "AVAILABLE", f"stopped at +{minutes}"
+        assert UNTIL_TAG in tags(moto, workspace_id), f"hold released at +{minutes} min"
+        assert summary["pending_stops"] == []
+    clock.now = POWER_OFF + 75 * MIN
+    (stopped,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert stopped.startswith("stop meetup-stop: done")
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED")
+
+
+def test_a_stale_pending_stop_tag_never_keeps_the_workspace_billing(moto, workspace_id):
+    """A pending stop tag whose action the payload no longer plans: reconciles drop it,
+    and stop the WorkSpace running outside every window."""
+    from streamkit.aws.schedule.plan import Record
+    from streamkit.aws.schedule.tagledger import PREFIX, encode
+
+    event = {**payload(workspace_id), "actions": []}  # a plan from after the stop's event
+    moto.control(workspace_id=workspace_id, state="AVAILABLE")
+    clock = FakeClock(POWER_OFF + timedelta(days=5))
+    stale = Record(
+        "removed-stop", "stop", "pending", 9, clock.now - 5 * MIN, "refused", since=clock.now
+    )
+    moto.client("workspaces").create_tags(
+        ResourceId=workspace_id, Tags=[{"Key": PREFIX + "removed-stop", "Value": encode(stale)}]
+    )
+    # a one-off schedule kept by `deploy --from` may carry an older plan: it drops nothing
+    handler({**event, "trigger": "meetup-stop"}, clock=clock)
+    assert tags(moto, workspace_id)[PREFIX + "removed-stop"].startswith("pending ")
+    for _ in range(36):  # three hours of reconciles, nobody connected
+        summary = handler({**event, "trigger": "reconcile"}, clock=clock)
+        if describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"):
+            break
+        clock.now += 5 * MIN
+    assert describe(moto, workspace_id)["State"] in ("STOPPING", "STOPPED"), "left billing"
+    assert summary["pending_stops"] == []
+    assert tags(moto, workspace_id)[PREFIX + "removed-stop"].startswith("dropped ")
+
+
 def test_an_unknown_payload_is_refused_with_the_fix(moto, workspace_id):
     with pytest.raises(ValueError, match="redeploy with `schedule deploy`"):
         handler({"trigger": "reconcile"})
@@ -198,6 +257,8 @@ def test_a_workspace_stopped_during_its_window_is_started_again_once(moto, works
     event = payload(workspace_id)
     clock = FakeClock(POWER_ON)
     handler({**event, "trigger": "meetup-start"}, clock=clock)
+    clock.now = POWER_ON + 5 * MIN
+    assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []  # seen up
     moto.control(workspace_id=workspace_id, state="STOPPED")  # AutoStop cut in at 18:00
     clock.now = POWER_ON + 75 * MIN
     (again,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
@@ -207,3 +268,43 @@ def test_a_workspace_stopped_during_its_window_is_started_again_once(moto, works
     clock.now += 5 * MIN
     assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []
     assert describe(moto, workspace_id)["State"] == "STOPPED"
+
+
+def test_a_stop_or_start_another_invocation_already_made_counts_as_done(moto, workspace_id):
+    """Two invocations overlapping (a one-off schedule and the reconcile): the second
+    asks AWS from a stale look, and AWS refuses as the WorkSpace is already on its way."""
+    from streamkit.aws.session import make_client
+    from streamkit.aws.workspace.api import WorkspaceManager
+    from streamkit.aws.workspace.settings import WorkspaceSettings
+
+    manager = WorkspaceManager(
+        make_client("workspaces", REGION),
+        WorkspaceSettings(region=REGION, workspace_id=workspace_id),
+    )
+    stopped = manager.require()
+    manager.start(stopped)
+    assert manager.start(stopped) is True  # AWS refused: already started
+    running = manager.require()
+    manager.stop(running)
+    assert manager.stop(running) is True  # AWS refused: already stopped
+
+
+def test_a_start_that_never_boots_is_retried_and_reported(moto, workspace_id):
+    """AWS accepted the start, but the WorkSpace is STOPPED again (or ERROR) at the next
+    reconcile, never seen AVAILABLE: the start is tried again, then given up, and told."""
+    inbox = Inbox(moto)
+    event = payload(workspace_id, inbox.topic)
+    clock = FakeClock(POWER_ON)
+    (started,) = handler({**event, "trigger": "meetup-start"}, clock=clock)["ran"]
+    assert started.startswith("start meetup-start: done")
+    moto.control(workspace_id=workspace_id, state="STOPPED")  # the boot failed
+    clock.now += 5 * MIN
+    (again,) = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+    assert again.startswith("start meetup-start: done") and "start requested" in again
+    assert any("did not boot" in s for s in inbox.subjects())
+    moto.control(workspace_id=workspace_id, state="ERROR")
+    for _ in range(6):
+        clock.now += 10 * MIN
+        handler({**event, "trigger": "reconcile"}, clock=clock)
+    assert tags(moto, workspace_id)["streamkit:run:meetup-start"].startswith("gave_up ")
+    assert any("start given up: meetup-start" in s for s in inbox.subjects())

@@ -54,11 +54,11 @@ def test_the_obs_setup_waits_for_the_first_logon_instead_of_failing(moto, worksp
     step = after_first_logon(
         manager_for(moto, workspace_id, clock), lambda: calls.append(1) or "OBS set up", 1200
     )
-    said = step()
+    said = step(clock.now)
     assert calls == [] and WAITING in said and "streamkit obs import" in said
     assert "failed" not in said
     moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
-    assert step() == "OBS set up" and calls == [1]
+    assert step(clock.now) == "OBS set up" and calls == [1]
 
 
 def test_doctor_says_the_workspace_waits_for_the_first_logon(
@@ -90,3 +90,19 @@ def test_doctor_says_the_workspace_waits_for_the_first_logon(
     moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
     (result,) = diagnose(config, only=["aws.workspace"])
     assert WAITING not in result.summary
+
+
+def test_a_workspace_already_running_with_a_session_sets_obs_up_at_once(moto, workspace_id):
+    """Someone logged on before the scheduled start found it running: OBS is up already."""
+    from streamkit.aws.schedule.control import AwsWorkspace
+
+    moto.control(workspace_id=workspace_id, connection_state="CONNECTED")
+    moto.control(workspace_id=workspace_id, connection_state="DISCONNECTED")
+    clock = SteppingClock()
+    manager = manager_for(moto, workspace_id, clock)
+    calls = []
+    step = after_first_logon(manager, lambda: calls.append(1) or "OBS set up", 1200)
+    began = clock.now
+    said = AwsWorkspace(manager, after_start=step).start(clock.now + timedelta(hours=3))
+    assert calls == [1] and said.endswith("OBS set up"), said
+    assert clock.now - began < timedelta(minutes=1)

@@ -147,3 +147,16 @@ def test_cli_status_shows_a_leftover_hold(moto, config_file, cli):
     assert released.returncode == 6 and "left over" in released.stderr
     status = cli(config, "status")
     assert "LEFT OVER: AutoStop is already back to 60 min" in status.stdout, status.stdout
+
+
+def test_a_live_hold_that_needed_no_raise_is_not_reported_left_over():
+    """A hold under an hour on a 60-minute timeout leaves the timeout at 60: it is live."""
+    from streamkit.aws.workspace.api import WorkspaceInfo
+    from streamkit.aws.workspace.hold import Hold, is_leftover
+
+    info = WorkspaceInfo("ws-1", "AVAILABLE", running_mode="AUTO_STOP", auto_stop_minutes=60)
+    live = Hold(60, NOW + timedelta(minutes=40))
+    assert not is_leftover(live, info, NOW)
+    assert is_leftover(live, info, NOW + timedelta(minutes=41))  # its end has passed
+    raised = Hold(60, NOW + timedelta(hours=3))  # a hold that had to raise it: not raised now
+    assert is_leftover(raised, info, NOW)

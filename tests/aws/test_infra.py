@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -134,3 +135,43 @@ def test_the_function_role_reaches_only_the_tagged_workspace():
     (only,) = [s for s in policy_statements(invoke) if s.get("Sid") == "InvokeOnly"]
     assert only["Action"] == "lambda:InvokeFunction"
     assert only["Resource"] == {"Fn::GetAtt": ["Function", "Arn"]}
+
+
+def test_the_cli_may_set_the_workspace_tag_only_when_creating_it():
+    """CreateTags on any WorkSpace with streamkit:workspace=NAME would let a user adopt
+    someone else's WorkSpace and then start, stop and modify it."""
+    statements = policy_statements(load(INFRA / "cli-policy.yaml"))
+    for statement in statements:
+        actions = statement["Action"]
+        actions = [actions] if isinstance(actions, str) else actions
+        if "workspaces:CreateTags" in actions:
+            condition = statement["Condition"]
+            assert "aws:ResourceTag/streamkit:workspace" in condition["StringEquals"]
+            keys = condition["ForAllValues:StringLike"]["aws:TagKeys"]
+            assert "streamkit:workspace" not in keys, statement["Sid"]
+    (create,) = [s for s in statements if s["Action"] == "workspaces:CreateWorkspaces"]
+    assert create["Condition"]["ForAnyValue:StringEquals"] == {"aws:TagKeys": "streamkit:workspace"}
+
+
+def test_the_cli_may_pass_the_roles_streamkits_templates_create_to_the_scheduler():
+    template = load(INFRA / "cli-policy.yaml")
+    params = template["Parameters"]
+    assert "InvokeRoleArn" in params and params["InvokeRoleArn"]["Default"] == ""
+    (passing,) = [
+        s for s in policy_statements(template) if s.get("Sid") == "HandTheSchedulerItsRoles"
+    ]
+    assert passing["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}
+    }
+    text = json.dumps(passing["Resource"])
+    assert "SchedulerRoleArn" in text and "InvokeRoleArn" in text
+
+
+def test_the_function_reserves_no_concurrency_unless_asked():
+    """Reserving concurrency fails on accounts whose quota is 10 (10 must stay unreserved)."""
+    template = load(INFRA / "scheduler-function.yaml")
+    function = template["Resources"]["Function"]["Properties"]
+    assert function["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["ReservesConcurrency", 1, {"Ref": "AWS::NoValue"}]
+    }
+    assert template["Parameters"]["ReservedConcurrency"]["Default"] == 0

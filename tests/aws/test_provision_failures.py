@@ -143,3 +143,50 @@ def test_an_existing_non_gpu_workspace_is_refused_unless_accepted(moto, config_f
     assert accepted.returncode == 0, accepted.stderr
     assert f"{workspace_id} already exists for alice" in accepted.stdout
     assert "warning: " in accepted.stderr and "not a GPU bundle" in accepted.stderr
+
+
+def _untagged_workspace(moto, directory: str) -> str:
+    client = moto.client("workspaces")
+    created = client.create_workspaces(
+        Workspaces=[
+            {
+                "DirectoryId": directory,
+                "UserName": "alice",
+                "BundleId": bundle_id("us-east-1", "Graphics.g4dn with Windows Server 2022"),
+                "WorkspaceProperties": {"RunningMode": "AUTO_STOP"},
+            }
+        ]
+    )
+    return created["PendingRequests"][0]["WorkspaceId"]
+
+
+def _tags(moto, workspace_id: str) -> dict[str, str]:
+    answer = moto.client("workspaces").describe_tags(ResourceId=workspace_id)
+    return {t["Key"]: t["Value"] for t in answer["TagList"]}
+
+
+def test_provision_tags_an_existing_untagged_workspace_it_adopts(moto, config_file, cli):
+    """The roles of infra/ reach only WorkSpaces tagged streamkit:workspace=NAME."""
+    directory = moto.directory()
+    workspace_id = _untagged_workspace(moto, directory)
+    result = cli(config_file(directory_id=directory), "provision")
+    assert result.returncode == 0, result.stderr
+    assert f"tagged {workspace_id} streamkit:workspace=stream" in result.stdout
+    assert _tags(moto, workspace_id)["streamkit:workspace"] == "stream"
+
+
+def test_provision_says_what_to_run_when_it_may_not_tag_the_adopted_workspace(
+    moto, config_file, cli
+):
+    directory = moto.directory()
+    workspace_id = _untagged_workspace(moto, directory)
+    moto.control(
+        fail_next={"CreateTags": {"ErrorCode": "AccessDeniedException", "ErrorMessage": "no"}}
+    )
+    result = cli(config_file(directory_id=directory), "provision")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"aws workspaces create-tags --region us-east-1 --resource-id {workspace_id} "
+        "--tags Key=streamkit:workspace,Value=stream"
+    ) in result.stderr
+    assert "streamkit:workspace" not in _tags(moto, workspace_id)

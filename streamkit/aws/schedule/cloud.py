@@ -23,10 +23,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from streamkit.aws.schedule.calendar import Event, Occurrence
-from streamkit.aws.schedule.plan import Action, RetryPolicy, utcnow
+from streamkit.aws.schedule.plan import Action, RetryPolicy, pending_stops, utcnow
 
 log = logging.getLogger(__name__)
 PAYLOAD_VERSION = 1
+RECONCILE = "reconcile"  # the trigger of the schedule invoking the function every few minutes
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,10 @@ def handler(event: dict[str, Any], context: Any = None, *, clock: Any = utcnow) 
         )
     runner = build_runner(event, clock=clock)
     done = runner.run_due()
-    pending = runner.pending_stops()
+    pending = pending_stops(runner.ledger.records().values(), runner.policy, "cloud function")
     now = clock()
     summary = {
-        "trigger": event.get("trigger", "reconcile"),
+        "trigger": event.get("trigger", RECONCILE),
         "workspace_id": event["workspace_id"],
         "ran": [f"{r.kind} {r.key}: {r.state} - {r.detail}" for r in done],
         "pending_stops": [p.summary(now) for p in pending],
@@ -148,7 +149,11 @@ def build_runner(event: dict[str, Any], *, clock: Any = utcnow, client: Any = No
         event["policy"]["limit"],
         timedelta(seconds=event["policy"]["max_every_s"]),
     )
-    outside = event.get("outside_after_s")
+    # every deploy updates the reconcile's plan, while a one-off schedule kept by `deploy
+    # --from` may carry an older one: only the reconcile watches the WorkSpace outside the
+    # windows and drops stops that are no longer planned
+    reconcile = event.get("trigger", RECONCILE) == RECONCILE
+    outside = event.get("outside_after_s") if reconcile else None
     return Runner(
         [action_from_dict(a) for a in event["actions"]],
         AwsWorkspace(manager, obs_live=None, wait=False),
@@ -158,6 +163,8 @@ def build_runner(event: dict[str, Any], *, clock: Any = utcnow, client: Any = No
         notify=_notifier(event.get("sns_topic_arn")),
         outside_after=None if outside is None else timedelta(seconds=outside),
         name=event.get("calendar", ""),
+        drop_unplanned=reconcile,
+        confirm_boot=reconcile,  # it does not wait for a start: the reconcile checks the boot
     )
 
 

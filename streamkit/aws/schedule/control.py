@@ -22,7 +22,8 @@ class WorkspaceControl(Protocol):
         """Stop (a no-op when stopped) and restore AutoStop; StopRefused while in use."""
 
     def release(self) -> str:
-        """Restore the AutoStop timeout without stopping."""
+        """Restore the AutoStop timeout without stopping; an operator's hold still in force
+        (`workspace hold --until`) is left as it is."""
 
     def state(self) -> str:
         """The WorkSpace's state now (AVAILABLE, STOPPED, ...)."""
@@ -35,13 +36,15 @@ class AwsWorkspace:
         self,
         manager: Any,
         obs_live: Callable[[], bool] | None = None,
-        after_start: Callable[[], str] | None = None,
+        after_start: Callable[[datetime | None], str] | None = None,
         *,
         wait: bool = True,
     ) -> None:
         self.manager = manager
         self.obs_live = obs_live
-        self.after_start = after_start  # e.g. import the OBS setup once OBS answers
+        # e.g. import the OBS setup once OBS answers; given when the WorkSpace was started
+        # (None: it was running already)
+        self.after_start = after_start
         self.wait = wait  # the cloud function does not wait: its next look checks the state
 
     def start(self, until: datetime) -> str:
@@ -58,6 +61,7 @@ class AwsWorkspace:
             asked = self.manager.start(info)
             verb = "start requested" if asked else f"was already {info.state}"
             return f"{info.workspace_id} {verb}{held}"
+        began = self.manager.clock()
         asked = self.manager.start(info)
         self.manager.wait_for(info.workspace_id, "AVAILABLE")
         verb = "started" if asked else f"was already {info.state}"
@@ -69,7 +73,9 @@ class AwsWorkspace:
                 f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
                 f"{until:%Y-%m-%d %H:%M} UTC (then back to {kept.restore_minutes})"
             )
-        return f"{done}; {self.after_start()}" if self.after_start else done
+        if self.after_start is None:
+            return done
+        return f"{done}; {self.after_start(began if asked else None)}"
 
     def stop(self) -> str:
         from streamkit.aws.workspace.hold import current_hold, release
@@ -102,9 +108,16 @@ class AwsWorkspace:
         return f"{info.workspace_id} stopping{_restored(restored)}"
 
     def release(self) -> str:
-        from streamkit.aws.workspace.hold import release
+        from streamkit.aws.workspace.hold import current_hold, release
 
-        return f"AutoStop{_restored(release(self.manager)) or ' unchanged (no hold)'}"
+        info = self.manager.require()
+        held = current_hold(self.manager, info.workspace_id)
+        if held is not None and held.until is not None and held.until > self.manager.clock():
+            return f"AutoStop left as it is: held until {held.until:%Y-%m-%d %H:%M %Z}"
+        minutes = release(self.manager)
+        return (
+            "AutoStop unchanged (no hold)" if minutes is None else f"AutoStop back to {minutes} min"
+        )
 
     def state(self) -> str:
         return self.manager.require().state

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from streamkit.aws.schedule.calendar import is_ambiguous, localize, zone
+from streamkit.aws.schedule.cloud import RECONCILE
 from streamkit.aws.schedule.plan import Action
 from streamkit.aws.workspace.settings import MAX_AUTOSTOP_MINUTES
 
@@ -225,7 +226,6 @@ def desired(
     return sorted((s for s in wanted if s.at is not None and s.at > now), key=_order)
 
 
-RECONCILE = "reconcile"
 MAX_INPUT = 8192  # characters of a schedule target's Input
 
 

@@ -27,8 +27,9 @@ _ADDED_COLUMNS = {
     "refused": "INTEGER NOT NULL DEFAULT 0",
     "since": "TEXT",
     "notified": "INTEGER NOT NULL DEFAULT 0",
+    "held_until": "TEXT",
 }
-_COLUMNS = "key, kind, state, attempts, last_attempt, detail, refused, since, notified"
+_COLUMNS = "key, kind, state, attempts, last_attempt, detail, refused, since, notified, held_until"
 
 
 class Ledger:
@@ -68,15 +69,16 @@ class Ledger:
                 refused=bool(refused),
                 since=datetime.fromisoformat(since) if since else None,
                 notified=bool(notified),
+                held_until=datetime.fromisoformat(held) if held else None,
             )
-            for key, kind, state, attempts, last, detail, refused, since, notified in rows
+            for key, kind, state, attempts, last, detail, refused, since, notified, held in rows
         }
 
     def write(self, record: Record) -> None:
         with self._lock, self._connect() as db:
             db.execute(
                 f"INSERT OR REPLACE INTO streamkit_actions ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.key,
                     record.kind,
@@ -87,6 +89,7 @@ class Ledger:
                     int(record.refused),
                     record.since.isoformat() if record.since else None,
                     int(record.notified),
+                    record.held_until.isoformat() if record.held_until else None,
                 ),
             )
 

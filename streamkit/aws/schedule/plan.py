@@ -91,9 +91,11 @@ def plan(calendar: Calendar, since: datetime, until: datetime) -> list[Action]:
 
 # --- decide -----------------------------------------------------------------------------
 
-Outcome = Literal["done", "retry", "pending", "gave_up", "missed", "acknowledged"]
-#: Outcomes after which an action is never tried again.
-FINISHED = frozenset({"done", "gave_up", "missed", "acknowledged"})
+Outcome = Literal["done", "retry", "pending", "gave_up", "missed", "acknowledged", "dropped"]
+#: Outcomes after which an action is never tried again ("dropped": a stop still being tried
+#: whose action is no longer planned, e.g. its event was removed from the calendar).
+FINISHED = frozenset({"done", "gave_up", "missed", "acknowledged", "dropped"})
+TRYING = frozenset({"retry", "pending"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class Record:
 
     `refused` says the last attempt was refused by the interlock (someone connected or live),
     not failed; `since` is when the action was first tried; `notified` that the people who
-    watch the WorkSpace were told it is pending.
+    watch the WorkSpace were told it is pending; `held_until` that an operator's hold
+    (`workspace hold --until`) refused the stop: it is tried again at the hold's end, and
+    such refusals do not count toward the retry limit.
     """
 
     key: str
@@ -114,6 +118,7 @@ class Record:
     refused: bool = False
     since: datetime | None = None
     notified: bool = False
+    held_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,13 @@ class RetryPolicy:
             return self.every
         return min(self.every * 2 ** min(beyond, 20), max(self.max_every, self.every))
 
+    def retry_at(self, record: Record) -> datetime:
+        """When the action of `record` (retry or pending) is tried next: at the end of the
+        hold that refused it, else one delay after its last attempt."""
+        if record.held_until is not None:
+            return max(record.held_until, record.last_attempt)
+        return record.last_attempt + self.delay(record)
+
 
 @dataclass
 class Decision:
@@ -157,7 +169,7 @@ def next_due(action: Action, record: Record | None, policy: RetryPolicy) -> date
     if record is None or record.last_attempt < action.at - STALE_RECORD:
         return action.at
     if record.state in ("retry", "pending"):
-        return record.last_attempt + policy.delay(record)
+        return policy.retry_at(record)
     return None
 
 
@@ -226,7 +238,7 @@ def pending_stops(
             r.since or r.last_attempt,
             r.attempts,
             r.last_attempt,
-            r.last_attempt + policy.delay(r),
+            policy.retry_at(r),
             r.detail,
             where,
         )

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from streamkit.aws.errors import StopRefused
@@ -15,6 +15,7 @@ from streamkit.aws.schedule.control import WorkspaceControl
 from streamkit.aws.schedule.plan import (
     FINISHED,
     OUTSIDE_KEY,
+    TRYING,
     Action,
     Decision,
     Outcome,
@@ -24,32 +25,33 @@ from streamkit.aws.schedule.plan import (
     acknowledged,
     decide,
     lateness,
-    next_due,
     outcome_after_failure,
     pending_stops,
     plan,
-    restart_due,
     utcnow,
-    watch_outside,
 )
+from streamkit.aws.schedule.watch import Watch, minutes_of
 from streamkit.errors import StreamkitError
 
 log = logging.getLogger(__name__)
 
 #: Tells the people who watch the WorkSpace (subject, message); e.g. an SNS topic.
 Notify = Callable[[str, str], None]
-RUNNING = frozenset({"AVAILABLE", "STARTING", "REBOOTING", "IMPAIRED", "UNHEALTHY"})
 
 # --- the runner -------------------------------------------------------------------------
 
 
-class Runner:
+class Runner(Watch):
     """Performs due actions of a calendar on a WorkSpace and records their outcomes.
 
     Time comes from `clock`; nothing here sleeps, so a fake clock drives it in tests.
     `calendar` is a Calendar, or the actions already planned from one (the cloud function
     receives them). With `outside_after`, `watch` stops a WorkSpace that has run outside
     every window that long; `notify` is told of pending stops, given-up starts and that.
+    With `drop_unplanned`, `watch` drops stops still being tried that are no longer planned
+    (off for a plan that may be older than another's: a one-off cloud schedule's). With
+    `confirm_boot` (the cloud function, which does not wait for a start), `watch` tries a
+    start again when its WorkSpace is not seen AVAILABLE (schedule.watch).
     """
 
     def __init__(
@@ -64,6 +66,8 @@ class Runner:
         notify: Notify | None = None,
         outside_after: timedelta | None = None,
         name: str = "",
+        drop_unplanned: bool = True,
+        confirm_boot: bool = False,
     ) -> None:
         self.calendar = calendar
         self.workspace = workspace
@@ -74,6 +78,8 @@ class Runner:
         self.notify = notify
         self.outside_after = outside_after
         self.name = name or getattr(calendar, "name", "streamkit")
+        self.drop_unplanned = drop_unplanned
+        self.confirm_boot = confirm_boot
         self._lock = threading.RLock()
         self._in_flight: set[str] = set()
 
@@ -87,8 +93,9 @@ class Runner:
         if not isinstance(self.calendar, Calendar):
             return list(self.calendar)
         since = now - self.lookback
-        for pending in self.pending_stops():
-            since = min(since, pending.since - timedelta(days=1))
+        for record in self.ledger.records().values():
+            if record.kind == "stop" and record.state in TRYING:
+                since = min(since, (record.since or record.last_attempt) - timedelta(days=1))
         return plan(self.calendar, since, now + self.horizon)
 
     def decide(self, now: datetime | None = None) -> Decision:
@@ -138,66 +145,13 @@ class Runner:
             log.warning("stop %s: %s; the WorkSpace is left as it is", key, record.detail)
             return record
 
-    # -- a WorkSpace running outside every window ---------------------------------------
-
-    def watch(self) -> Record | None:
-        """Start again a WorkSpace stopped inside its window (once); stop (behind the
-        interlock) and report one running outside every window."""
-        if self.outside_after is None:
-            return None
-        with self._lock:
-            now = self.clock()
-            records = self.ledger.records()
-            if any(
-                r.kind == "stop" and r.state in ("retry", "pending") and key != OUTSIDE_KEY
-                for key, r in records.items()
-            ):
-                return None  # a scheduled stop is being tried already
-            state = self.workspace.state()
-            again = restart_due(self.actions(now), records, state, now)
-            due = next_due(again, records.get(again.key), self.policy) if again else None
-            if again is not None and due is not None and due <= now:
-                log.warning("the WorkSpace is STOPPED during %s: starting it again", again.titles)
-                return self._perform(again)
-            running = state in RUNNING
-            record = records.get(OUTSIDE_KEY)
-            verdict = watch_outside(self.actions(now), running, record, now, self.outside_after)
-            if verdict.record is None:
-                if record is not None:
-                    self.ledger.forget(OUTSIDE_KEY)
-                return None
-            record = verdict.record
-            if verdict.stop:
-                record = self._stop_outside(record, now)
-            if verdict.notify:
-                minutes = int((now - (record.since or now)).total_seconds() // 60)
-                self._tell(
-                    f"WorkSpace running outside every event window for {minutes} min",
-                    f"The streaming WorkSpace has been running for {minutes} min with no event "
-                    f"in the calendar {self.name!r}; streamkit {record.detail}. "
-                    "Check it with `streamkit workspace status`.",
-                )
-                record = replace(record, notified=True)
-            self.ledger.write(record)
-            return record
-
-    def _stop_outside(self, record: Record, now: datetime) -> Record:
-        try:
-            detail = "stopped it: " + self.workspace.stop()
-            state: Outcome = "done"
-        except StreamkitError as exc:
-            detail = f"could not stop it ({exc.message}); tries again at the next look"
-            state = "retry"
-        log.warning("WorkSpace running outside every window: %s", detail)
-        return replace(record, state=state, attempts=record.attempts + 1, detail=detail)
-
     # -- performing ---------------------------------------------------------------------
 
     def _missed(self, action: Action, now: datetime) -> Record:
-        late = _minutes(now - action.at)
+        late = minutes_of(now - action.at)
         if action.kind == "start":
             detail = (
-                f"missed: the event ended {late - _minutes(action.grace or timedelta())} min "
+                f"missed: the event ended {late - minutes_of(action.grace or timedelta())} min "
                 f"ago ({late} min after the start time); skipped"
             )
         else:
@@ -225,12 +179,12 @@ class Runner:
         attempts = (previous.attempts if previous else 0) + 1
         now = self.clock()
         late = lateness(action, now)
-        if attempts == 1 and late:
+        if previous is None and late:
             log.warning(
                 "%s %s is %d min late (%s at %s): running it now",
                 action.kind,
                 action.key,
-                _minutes(late),
+                minutes_of(late),
                 action.titles,
                 _when(action),
             )
@@ -249,15 +203,20 @@ class Runner:
             else:
                 detail = self.workspace.stop()
             state: Outcome = "done"
-            if attempts == 1 and late:
-                detail = f"{detail} ({_minutes(late)} min late)"
+            if previous is None and late:
+                detail = f"{detail} ({minutes_of(late)} min late)"
+        except StopRefused as exc:
+            if exc.held_until is not None and exc.held_until > now:
+                return self._held(action, previous, exc.message, exc.held_until, now)
+            refused, detail = True, exc.message
+            state = outcome_after_failure(action, attempts, self.policy)
+            self._log_failure(action, state, detail, refused, previous)
         except Exception as exc:  # any failure is recorded, then retried or given up
             if isinstance(exc, StreamkitError):
                 detail = exc.message
             else:
                 log.exception("%s %s raised", action.kind, action.key)
                 detail = f"{type(exc).__name__}: {exc}"
-            refused = isinstance(exc, StopRefused)
             state = outcome_after_failure(action, attempts, self.policy)
             self._log_failure(action, state, detail, refused, previous)
         record = Record(
@@ -280,6 +239,38 @@ class Runner:
         self.ledger.write(record)
         return record
 
+    def _held(
+        self,
+        action: Action,
+        previous: Record | None,
+        detail: str,
+        held_until: datetime,
+        now: datetime,
+    ) -> Record:
+        """A stop refused by an operator's hold: tried again at its end, the refusal not
+        counted (the hold is what the operator asked for, not a stop going wrong)."""
+        log.warning(
+            "%s %s refused (%s); trying again at the hold's end, %s UTC",
+            action.kind,
+            action.key,
+            detail,
+            f"{held_until.astimezone(UTC):%Y-%m-%d %H:%M}",
+        )
+        record = Record(
+            action.key,
+            action.kind,
+            previous.state if previous is not None else "retry",
+            previous.attempts if previous is not None else 0,
+            now,
+            detail,
+            refused=True,
+            since=previous.since if previous and previous.since else now,
+            notified=bool(previous and previous.notified),
+            held_until=held_until,
+        )
+        self.ledger.write(record)
+        return record
+
     def _log_failure(
         self, action: Action, state: Outcome, detail: str, refused: bool, previous: Any
     ) -> None:
@@ -293,7 +284,7 @@ class Runner:
             self.clock(),
             refused=refused,
         )
-        wait = _minutes(self.policy.delay(probe))
+        wait = minutes_of(self.policy.delay(probe))
         what = "refused" if refused else "failed"
         level = logging.WARNING if refused else logging.ERROR
         log.log(
@@ -346,10 +337,6 @@ class ActionLedger(Protocol):
     def write(self, record: Record) -> None: ...
 
     def forget(self, key: str) -> None: ...
-
-
-def _minutes(delta: timedelta) -> int:
-    return int(delta.total_seconds() // 60)
 
 
 def _when(action: Action) -> str:

@@ -2,8 +2,9 @@
 
 The function has no disk between invocations; the WorkSpace's tags do, and anyone with
 `workspace status` sees them. One tag per action, `streamkit:run:KEY`, valued
-`STATE ATTEMPTS LAST SINCE FLAGS DETAIL` (tag values allow letters, digits, spaces and
-`_.:/=+-@` only, up to 256 characters; the detail is trimmed to fit).
+`STATE ATTEMPTS LAST SINCE FLAGS KIND DETAIL` (tag values allow letters, digits, spaces and
+`_.:/=+-@` only, up to 256 characters; the detail is trimmed to fit). FLAGS is `r` or `-`
+(refused), `n` or `-` (notified), then `hTIME` when a hold refused the stop until TIME.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def encode(record: Record) -> str:
     """The tag value of a record."""
     since = record.since or record.last_attempt
     flags = ("r" if record.refused else "-") + ("n" if record.notified else "-")
+    if record.held_until is not None:
+        flags += f"h{record.held_until.astimezone(UTC):{_STAMP}}"
     head = (
         f"{record.state} {record.attempts} {record.last_attempt.astimezone(UTC):{_STAMP}} "
         f"{since.astimezone(UTC):{_STAMP}} {flags} {record.kind}"
@@ -47,12 +50,17 @@ def decode(key: str, value: str) -> Record | None:
             int(attempts),
             datetime.strptime(last, _STAMP).replace(tzinfo=UTC),
             parts[6] if len(parts) > 6 else "",
-            refused=flags.startswith("r"),
+            refused=flags[:1] == "r",
             since=datetime.strptime(since, _STAMP).replace(tzinfo=UTC),
-            notified=flags.endswith("n"),
+            notified=flags[1:2] == "n",
+            held_until=_stamp(flags[3:]) if flags[2:3] == "h" else None,
         )
     except ValueError:
         return None
+
+
+def _stamp(text: str) -> datetime:
+    return datetime.strptime(text, _STAMP).replace(tzinfo=UTC)
 
 
 def records_of(tags: dict[str, str]) -> dict[str, Record]:

@@ -19,6 +19,11 @@ MAX_AUTOSTOP_MINUTES = 48 * 60
 STARTABLE = {"STOPPED"}
 STOPPABLE = {"AVAILABLE", "IMPAIRED", "UNHEALTHY", "ERROR"}
 FAILED = {"ERROR", "TERMINATING", "TERMINATED", "SUSPENDED"}
+#: States in which a start or stop that AWS refused is already happening (or done).
+UNDER_WAY = {
+    "start": frozenset({"STARTING", "AVAILABLE"}),
+    "stop": frozenset({"STOPPING", "STOPPED"}),
+}
 
 
 def utcnow() -> datetime:
@@ -176,7 +181,7 @@ class WorkspaceManager:
             answer = self.client.start_workspaces(
                 StartWorkspaceRequests=[{"WorkspaceId": info.workspace_id}]
             )
-        self._check_failed("start", answer.get("FailedRequests", []), STARTABLE)
+        self._check_failed("start", answer.get("FailedRequests", []), STARTABLE, UNDER_WAY["start"])
         return True
 
     def stop(self, info: WorkspaceInfo) -> bool:
@@ -190,7 +195,7 @@ class WorkspaceManager:
             answer = self.client.stop_workspaces(
                 StopWorkspaceRequests=[{"WorkspaceId": info.workspace_id}]
             )
-        self._check_failed("stop", answer.get("FailedRequests", []), STOPPABLE)
+        self._check_failed("stop", answer.get("FailedRequests", []), STOPPABLE, UNDER_WAY["stop"])
         return True
 
     def modify_properties(self, workspace_id: str, **properties: Any) -> None:
@@ -200,12 +205,22 @@ class WorkspaceManager:
                 WorkspaceId=workspace_id, WorkspaceProperties=properties
             )
 
-    def _check_failed(self, verb: str, failed: Iterable[dict[str, Any]], allowed: set[str]) -> None:
+    def _check_failed(
+        self,
+        verb: str,
+        failed: Iterable[dict[str, Any]],
+        allowed: set[str],
+        under_way: frozenset[str] = frozenset(),
+    ) -> None:
+        """Raise for a FailedRequests entry, unless the WorkSpace is already `under_way`
+        (another caller, e.g. an overlapping invocation of the function, asked first)."""
         for item in failed:
             workspace_id = item.get("WorkspaceId", "?")
             code = item.get("ErrorCode") or "Failed"
             message = item.get("ErrorMessage") or "no reason given"
             now = self.describe(workspace_id) if workspace_id != "?" else None
+            if now is not None and now.state in under_way:
+                continue
             if now is not None and now.running_mode == "ALWAYS_ON":
                 raise always_on_error(verb, now)
             if now is not None and now.state not in allowed:

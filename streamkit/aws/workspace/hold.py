@@ -125,9 +125,20 @@ def release(manager: WorkspaceManager, minutes: int | None = None) -> int | None
     return target
 
 
-def is_leftover(hold: Hold, info: WorkspaceInfo) -> bool:
-    """The hold's tags outlived its release: the timeout is already the one to restore."""
-    return info.running_mode != "AUTO_STOP" or info.auto_stop_minutes == hold.restore_minutes
+def is_leftover(hold: Hold, info: WorkspaceInfo, now: datetime | None = None) -> bool:
+    """The hold's tags outlived its release: the timeout is already the one to restore.
+
+    A hold still running at `now` that never needed a higher timeout (under an hour on a
+    60-minute timeout) is live, not left over: its tag still keeps a scheduled stop off.
+    """
+    if info.running_mode != "AUTO_STOP":
+        return True
+    if info.auto_stop_minutes != hold.restore_minutes:
+        return False
+    if hold.until is None or now is None or hold.until <= now:
+        return True
+    needed = max(60, math.ceil((hold.until - now).total_seconds() / 3600) * 60)
+    return needed > hold.restore_minutes
 
 
 def _tag(manager: WorkspaceManager, workspace_id: str, tags: dict[str, str]) -> None:

@@ -35,7 +35,8 @@ def check_stop(
     """
     reasons: list[str] = []
     warnings: list[str] = []
-    if held_until is not None and now is not None and held_until > now:
+    in_force = held_until is not None and now is not None and held_until > now
+    if in_force:
         reasons.append(f"it is held until {held_until:%Y-%m-%d %H:%M %Z} (`workspace hold`)")
     if connection_state == "CONNECTED":
         reasons.append("a user is connected to it")
@@ -51,6 +52,7 @@ def check_stop(
         raise StopRefused(
             f"not stopping {workspace_id}: {' and '.join(reasons)}",
             hint="stop the stream and disconnect first, or pass --force",
+            held_until=held_until if in_force else None,
         )
     warnings.extend(f"--force: stopping although {reason}" for reason in reasons)
     return warnings

@@ -31,7 +31,7 @@ def first_logon_pending(connection: Connection, started_at: datetime | None) -> 
 def wait_for_logon(
     manager: WorkspaceManager,
     workspace_id: str,
-    started_at: datetime,
+    started_at: datetime | None,
     timeout: float,
     poll: float = 30.0,
 ) -> bool:
@@ -47,13 +47,17 @@ def wait_for_logon(
 
 def after_first_logon(
     manager: WorkspaceManager, step: Callable[[], str], timeout: float
-) -> Callable[[], str]:
+) -> Callable[[datetime | None], str]:
     """`step` (e.g. import the OBS setup) run once someone has logged on; otherwise it says
-    that it waits for the first logon instead of failing."""
+    that it waits for the first logon instead of failing.
 
-    def run() -> str:
+    The callable takes when the WorkSpace was started; None when it was running already,
+    so that a session opened earlier counts and nothing is waited for.
+    """
+
+    def run(started_at: datetime | None) -> str:
         info = manager.require()
-        if wait_for_logon(manager, info.workspace_id, manager.clock(), timeout):
+        if wait_for_logon(manager, info.workspace_id, started_at, timeout):
             return step()
         return f"OBS setup not done yet, {WAITING}; run `streamkit obs import` then"
 

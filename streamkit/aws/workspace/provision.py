@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from streamkit.aws.errors import AwsActionFailed, aws_call
+from streamkit.aws.errors import AwsActionFailed, AwsError, aws_call
 from streamkit.aws.workspace.api import NAME_TAG, ProgressCallback, WorkspaceInfo, WorkspaceManager
 from streamkit.aws.workspace.bundles import Bundle, resolve_bundle
 from streamkit.errors import ConfigError
@@ -17,6 +17,8 @@ class ProvisionResult:
     created: bool
     bundle: Bundle | None = None
     warning: str = ""
+    tagged: str = ""  # the existing WorkSpace got the streamkit:workspace tag: what was done
+    untagged: str = ""  # it could not be tagged: what to run instead
 
 
 def provision(
@@ -55,13 +57,44 @@ def provision(
         warning = _check_existing_bundle(manager, existing, accept_bundle)
         if warning:
             bundle = None
-    if not created and existing.state != "PENDING":
-        return ProvisionResult(existing, created, bundle, warning)  # exists; `start` starts it
+    tagged, untagged = ("", "") if created else adopt(manager, workspace_id)
+    if not created and existing.state != "PENDING":  # exists; `start` starts it
+        return ProvisionResult(existing, created, bundle, warning, tagged, untagged)
     if wait:
         info = manager.wait_for(workspace_id, "AVAILABLE", on_progress=on_progress)
     else:
         info = manager.describe(workspace_id) or WorkspaceInfo(workspace_id, "PENDING")
-    return ProvisionResult(info, created, bundle, warning)
+    return ProvisionResult(info, created, bundle, warning, tagged, untagged)
+
+
+def adopt(manager: WorkspaceManager, workspace_id: str) -> tuple[str, str]:
+    """Give an existing WorkSpace this config's streamkit:workspace tag, which the roles of
+    infra/ require; returns (what was done, what to run instead when it could not be)."""
+    name = manager.settings.name
+    have = manager.tags(workspace_id).get(NAME_TAG)
+    if have == name:
+        return "", ""
+    command = (
+        f"aws workspaces create-tags --region {manager.region} --resource-id {workspace_id} "
+        f"--tags Key={NAME_TAG},Value={name}"
+    )
+    if have is not None:
+        return "", (
+            f"{workspace_id} carries {NAME_TAG}={have}, not {name}: the roles of infra/ for "
+            f"{name!r} cannot reach it; set workspace.name: {have}, or retag it with `{command}`"
+        )
+    try:
+        with aws_call("CreateTags"):
+            manager.client.create_tags(
+                ResourceId=workspace_id, Tags=[{"Key": NAME_TAG, "Value": name}]
+            )
+    except AwsError as exc:
+        return "", (
+            f"{workspace_id} has no {NAME_TAG} tag and could not be given one ({exc.message}); "
+            f"the roles of infra/ reach only tagged WorkSpaces: have an administrator run "
+            f"`{command}`"
+        )
+    return f"tagged {workspace_id} {NAME_TAG}={name} (the roles of infra/ reach it now)", ""
 
 
 def _check_existing_bundle(

@@ -49,7 +49,7 @@ def fetch_status(
         connection=manager.connection(info.workspace_id),
         hold=held,
         hold_expired=expired,
-        hold_leftover=bool(held and is_leftover(held, info)),
+        hold_leftover=bool(held and is_leftover(held, info, manager.clock())),
         pending_stops=all_pending_stops(
             jobstore or Path("/nonexistent"),
             policy or RetryPolicy(),
