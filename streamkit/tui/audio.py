@@ -6,6 +6,7 @@ Drawn through Textual's line API: when a meter moves by a cell, only its row is 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.text import Text
@@ -69,23 +70,36 @@ def audio_lines(
     lines = []
     meter_width = max(0, width - 2)
     for i, audio in enumerate(inputs):
-        here = i == selected
         volume = "MUTED" if audio.muted else f"{audio.volume_db:.1f} dB"
-        name_width = max(1, width - 2 - len(volume) - 1)
-        title = Text()
-        title.append("▶ " if here else "  ", style="bold cyan")
-        title.append(audio.name[:name_width].ljust(name_width), style="bold" if here else "")
-        title.append(" ")
-        title.append(volume, style="bold white on red" if audio.muted else "")
-        meter = Text("  ")
-        if audio.muted:
-            meter.append("·" * meter_width, style="dim")
-        else:
-            meter.append_text(
-                meter_bar(*meter_cells(levels.get(audio.name), meter_width), meter_width)
-            )
-        lines += [title, meter]
+        lines.append(title_line(audio.name, volume, audio.muted, i == selected, width))
+        cells = (0, 0) if audio.muted else meter_cells(levels.get(audio.name), meter_width)
+        lines.append(meter_line(audio.muted, *cells, meter_width))
     return lines
+
+
+# The lines are drawn again ten times a second from few distinct values: drawn ones are kept
+# (callers never change a Text they get).
+@lru_cache(maxsize=256)
+def title_line(name: str, volume: str, muted: bool, here: bool, width: int) -> Text:
+    """An input's name (marked when selected) with its volume or MUTED at the right."""
+    name_width = max(1, width - 2 - len(volume) - 1)
+    title = Text()
+    title.append("▶ " if here else "  ", style="bold cyan")
+    title.append(name[:name_width].ljust(name_width), style="bold" if here else "")
+    title.append(" ")
+    title.append(volume, style="bold white on red" if muted else "")
+    return title
+
+
+@lru_cache(maxsize=4096)
+def meter_line(muted: bool, filled: int, peak: int, width: int) -> Text:
+    """An input's meter, indented under its name; dots while muted."""
+    meter = Text("  ")
+    if muted:
+        meter.append("·" * width, style="dim")
+    else:
+        meter.append_text(meter_bar(filled, peak, width))
+    return meter
 
 
 class AudioPanel(Widget):
@@ -154,7 +168,8 @@ class AudioPanel(Widget):
         if changed:  # one refresh for all the rows: the screen is composited once per change
             rows = set(changed)
             self._strips = {key: strip for key, strip in self._strips.items() if key[0] not in rows}
-            self.refresh(*(Region(0, y, self.size.width, 1) for y in changed))
+            width = self.size.width
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
         return len(changed)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
