@@ -67,7 +67,8 @@ lint: venv
 	$(BIN)/ruff format --check streamkit tests benchmarks
 
 bench: venv test-bed
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; \
+	exit $$status
 
 soak: venv
 	$(BIN)/python benchmarks/soak_evening.py

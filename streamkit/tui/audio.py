@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -117,6 +118,7 @@ class AudioPanel(Widget):
         self._lines: list[Text] = [WAITING]
         self._strips: dict[tuple[int, int], Strip] = {}
         self._drawn: dict[tuple, Strip] = {}
+        self._base: Style | None = None  # the panel's own style, under every line
 
     def validate_selected(self, index: int) -> int:
         return min(max(0, index), max(0, len(self.inputs or ()) - 1))
@@ -184,9 +186,16 @@ class AudioPanel(Widget):
             self._strips[(y, width)] = strip
         return strip
 
+    def notify_style_update(self) -> None:
+        """CSS or the theme changed: lines are drawn again in the new style."""
+        super().notify_style_update()
+        self._base, self._strips, self._drawn = None, {}, {}
+
     def _strip_of(self, line: Text, width: int) -> Strip:
         """A line drawn as a strip; meters take few distinct shapes, so drawn ones are kept."""
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style  # costly: it walks the ancestors' colours
+        base = self._base
         key = (line.plain, tuple(line.spans), width, base)
         strip = self._drawn.get(key)
         if strip is None:
