@@ -6,11 +6,16 @@ tenth a question): from the built-in replay (parsing included), and from a real 
 (ngircd on loopback) through the chat client, where it can be started. The same TUI without a
 chat is the baseline: the difference is the chat's cost. Target: the TUI with the chat under 5 %
 of one core; the exit status is 1 when a chat row is over it.
+
+`--baseline REF` also runs, alternating for `--rounds`, an earlier commit's TUI without a chat
+(as bench_tui.py measures it) and this TUI with the replayed chat, against one simulator: the
+ratio of their medians is what compares with the target set where the TUI took 4.1 %.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import threading
 import time
@@ -19,9 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import live_simulator, measured_tui, print_result, run_child  # noqa: E402
+from common import (  # noqa: E402
+    checked_out,
+    live_simulator,
+    measured_tui,
+    print_result,
+    run_child,
+)
 
 TARGET_CPU_PCT = 5.0
+#: The target as a ratio to the TUI of when it was set (4.1 % of a core, without a chat).
+TARGET_RATIO = TARGET_CPU_PCT / 4.1
 RATE = 50.0  # chat messages a second
 CHANNEL = "benchmeetup"
 MODES = ("none", "replay", "irc")
@@ -71,11 +84,45 @@ def child(mode: str, host: str, port: int, irc_port: int, duration: float) -> in
     return print_result(result)
 
 
-def measure(mode: str, duration: float, irc_port: int = 0) -> dict[str, float]:
-    with live_simulator() as sim:
-        command = [sys.executable, __file__, "--child", mode, sim.host, str(sim.port)]
-        command += [str(irc_port), "--duration", str(duration)]
-        return run_child(command, sim.password, timeout=duration + 60)
+def measure(mode: str, duration: float, irc_port: int = 0, sim=None) -> dict[str, float]:
+    """This TUI with the chat of `mode`, against `sim` or a simulator of its own."""
+    if sim is None:
+        with live_simulator() as own:
+            return measure(mode, duration, irc_port, own)
+    command = [sys.executable, __file__, "--child", mode, sim.host, str(sim.port)]
+    command += [str(irc_port), "--duration", str(duration)]
+    return run_child(command, sim.password, timeout=duration + 60)
+
+
+def runs(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
+def against_baseline(ref: str, duration: float, rounds: int) -> tuple[str, bool]:
+    """`ref`'s TUI without a chat and this one with the replayed chat, alternating; the table
+    and whether the ratio of the medians is over the target's."""
+    cpu: dict[str, list[float]] = {"baseline": [], "now": []}
+    with checked_out(ref) as baseline, live_simulator() as sim:
+        script = baseline / "benchmarks" / "bench_tui.py"
+        for _ in range(rounds):
+            command = [sys.executable, str(script), "--child", sim.host, str(sim.port)]
+            command += ["--duration", str(duration), "--spawned-at", repr(time.time())]
+            row = run_child(
+                command, sim.password, duration + 60, extra_env={"PYTHONPATH": str(baseline)}
+            )
+            cpu["baseline"].append(row["cpu_pct"])
+            cpu["now"].append(measure("replay", duration, sim=sim)["cpu_pct"])
+    then, now = statistics.median(cpu["baseline"]), statistics.median(cpu["now"])
+    over = now / then > TARGET_RATIO
+    lines = [
+        f"{ref[:12]}'s TUI without a chat vs this TUI with the replayed chat at {RATE:g}/s:"
+        f" {rounds} alternating rounds of {duration:g} s, medians",
+        f"{ref[:12] + ', no chat':<28} {then:>9.2f}   {runs(cpu['baseline'])}",
+        f"{'now, with chat':<28} {now:>9.2f}   {runs(cpu['now'])}",
+        f"ratio: {now / then:.2f}{' !' if over else ''} (target {TARGET_RATIO:.2f}:"
+        f" {TARGET_CPU_PCT:g} % where that TUI took 4.1 %)",
+    ]
+    return "\n".join(lines), over
 
 
 def against_irc(duration: float) -> dict[str, float] | str:
@@ -146,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--child", nargs=4, metavar=("MODE", "HOST", "PORT", "IRC_PORT"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--baseline", metavar="REF", help="compare with this commit's TUI")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (--baseline)")
     args = parser.parse_args(argv)
     if args.child:
         mode, host, port, irc_port = args.child
@@ -156,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         ("with chat: IRC (ngircd)", against_irc(args.duration)),
     ]
     print(table(baseline, rows))
+    if args.baseline:
+        text, over = against_baseline(args.baseline, args.duration, args.rounds)
+        print()
+        print(text)
+        return 1 if over else 0
     return 1 if any(over_target(row) for _, row in rows) else 0
 
 

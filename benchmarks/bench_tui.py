@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import live_simulator, measured_tui, print_result, run_child  # noqa: E402
+from common import (  # noqa: E402
+    checked_out,
+    live_simulator,
+    measured_tui,
+    print_result,
+    run_child,
+)
 
 TARGETS = {"cpu_pct": 3.0, "rss_mb": 150.0, "first_frame_s": 2.0}
 #: The CPU target as a ratio: 3 % against the 4.1 % the TUI took when the target was set.
@@ -50,19 +53,6 @@ def measure(
     return run_child(
         command, password, timeout=duration + 60, extra_env={"PYTHONPATH": str(checkout)}
     )
-
-
-@contextmanager
-def checked_out(ref: str) -> Iterator[Path]:
-    """`ref` checked out into a temporary git worktree, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="streamkit-baseline-") as folder:
-        path = Path(folder) / "checkout"
-        git = ["git", "-C", str(ROOT), "worktree"]
-        subprocess.run([*git, "add", "--detach", str(path), ref], check=True, capture_output=True)
-        try:
-            yield path
-        finally:
-            subprocess.run([*git, "remove", "--force", str(path)], check=False)
 
 
 def against_baseline(ref: str, duration: float, rounds: int) -> str:

@@ -11,6 +11,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -243,3 +244,16 @@ def live_simulator() -> Iterator[Backend]:
     with SimulatorThread(password=password, state=demo_state()) as sim:
         sim.start_stream()
         yield Backend("simulator", sim.host, sim.port, password)
+
+
+@contextlib.contextmanager
+def checked_out(ref: str) -> Iterator[Path]:
+    """`ref` of this repository checked out into a temporary git worktree, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="streamkit-baseline-") as folder:
+        path = Path(folder) / "checkout"
+        git = ["git", "-C", str(Path(__file__).resolve().parent.parent), "worktree"]
+        subprocess.run([*git, "add", "--detach", str(path), ref], check=True, capture_output=True)
+        try:
+            yield path
+        finally:
+            subprocess.run([*git, "remove", "--force", str(path)], check=False)

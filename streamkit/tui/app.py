@@ -80,6 +80,7 @@ class StreamkitApp(App[None]):
         self._polling = False
         self._poll_again = False
         self._ever_connected = False
+        self._header_second: datetime | None = None
         self._stop = threading.Event()
         self.main = MainScreen(controller, thresholds(controller.health.settings), clock, monotonic)
 
@@ -92,8 +93,7 @@ class StreamkitApp(App[None]):
         self.controller.add_state_listener(self._on_state)
         self._connect()
         self.set_interval(self.controller.tui.poll_interval_s, self.request_poll)
-        self.set_interval(METER_INTERVAL_S, self._tick_meters)
-        self.set_interval(1.0, self.main.header.refresh)  # the clock and the timecodes
+        self.set_interval(METER_INTERVAL_S, self._tick)
         if self.controller.notices is not None:
             self._read_notices()
             self.set_interval(NOTICES_INTERVAL_S, self._read_notices)
@@ -296,8 +296,14 @@ class StreamkitApp(App[None]):
             if self._condition(key, True, line):
                 self.main.write_log(f"ALARM: {line}", "bold red")
 
-    def _tick_meters(self) -> None:
+    def _tick(self) -> None:
+        """Ten times a second: the meters, and once a second the header's clock and timecodes
+        (in the same tick, so the screen is composited once for both)."""
         self.main.audio.levels = self.controller.levels()
+        second = self.clock().replace(microsecond=0)
+        if second != self._header_second:
+            self._header_second = second
+            self.main.header.refresh()
 
     @property
     def audio_levels(self) -> dict[str, AudioLevel]:
