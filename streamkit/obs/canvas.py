@@ -2,9 +2,11 @@
 
 obs-websocket 5.7 looks a name up in the canvas given by `canvasUuid`, and in the main canvas
 when none is given. streamkit only works with the main canvas (a collection's other canvases are
-named and left out, see collection/versions.py), so it says so on every request that can carry
-the field: a future default, or a plugin's canvas holding a scene of the same name, cannot make
-a request land elsewhere. Older obs-websocket versions do not know the field and are sent none.
+named and left out, see collection/versions.py), so it says so on every request the protocol
+documents with the field (CANVAS_REQUESTS; obs-websocket also reads it on a few undocumented
+ones, which default to the main canvas): a future default, or a plugin's canvas holding a scene
+of the same name, cannot make a request land elsewhere. Older obs-websocket versions do not know
+the field and are sent none.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ MAIN_CANVAS_UUID = "6c69626f-6273-4c00-9d88-c5136d61696e"
 #: The first obs-websocket version with canvases.
 CANVAS_VERSION = (5, 7, 0)
 
-#: Requests that take `canvasUuid` next to a scene or source name (obs-websocket 5.7 protocol).
+#: Requests the obs-websocket 5.7 protocol documents with `canvasUuid` (next to a scene or
+#: source name).
 CANVAS_REQUESTS = frozenset(
     {
         "CreateInput",
