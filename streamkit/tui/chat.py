@@ -210,6 +210,15 @@ class AudiencePanel(Vertical):
         if event.question.state is QuestionState.ON_SCREEN:
             self.on_question_list_clear(QuestionList.Clear())
             return
+        if self.queue.get(event.question.id) is None:  # deleted (a drain tick) since `d`
+            self.post_message(
+                self.Note(
+                    f"nothing marked answered: the question from {event.question.author} "
+                    "left the queue",
+                    "warning",
+                )
+            )
+            return
         self._record(self.queue.answered(event.question.id, self.clock()), "answered")
         self.questions.refresh()
 

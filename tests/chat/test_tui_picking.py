@@ -247,3 +247,25 @@ def test_a_press_refused_as_busy_does_not_hide_that_the_question_going_on_screen
             assert app.is_running
 
     asyncio.run(scenario())
+
+
+def test_answered_for_a_question_deleted_before_the_panel_handles_it_is_a_note():
+    async def scenario() -> None:
+        panel = AudiencePanel(None, None, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(said("Q: spam?", "tr0ll", "t1"))
+            panel.drain()
+            panel.questions.focus()
+            panel.questions.action_answered()  # `d`: Answered(t1) is posted ...
+            panel.feed(ChatDeletion("meetup", message_id="t1"))
+            panel.drain()  # ... and a drain tick removes t1 before it is handled
+            assert panel.queue.get("t1") is None
+            await pilot.pause()
+            await pilot.pause()
+            assert app.is_running
+            level, text = app.notes[-1]
+            assert level == "warning" and "nothing marked answered" in text
+            assert panel.queue.get("t1") is None
+
+    asyncio.run(scenario())
