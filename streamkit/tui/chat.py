@@ -174,7 +174,6 @@ class AudiencePanel(Vertical):
 
     def on_question_list_show(self, event: QuestionList.Show) -> None:
         question = event.question
-        self._going, self._going_deleted = question.id, False
         self._call_obs(
             lambda: (
                 self.lower_third.show(question.author, question.text, question.message.role)
@@ -183,7 +182,22 @@ class AudiencePanel(Vertical):
             ),
             lambda: self._shown(question),
             "put the question on screen",
+            start=lambda: self._going_on_screen(question),
         )
+
+    def _going_on_screen(self, question: Question) -> bool:
+        """Under the OBS lock, before the call: track the question going on screen (a press
+        refused as busy never gets here). False, with a note, when it already left the queue."""
+        if self.queue.get(question.id) is None:
+            self.post_message(
+                self.Note(
+                    f"nothing put on screen: the question from {question.author} left the queue",
+                    "warning",
+                )
+            )
+            return False
+        self._going, self._going_deleted = question.id, False
+        return True
 
     def on_question_list_clear(self, event: QuestionList.Clear) -> None:
         self._call_obs(
@@ -196,10 +210,27 @@ class AudiencePanel(Vertical):
         if event.question.state is QuestionState.ON_SCREEN:
             self.on_question_list_clear(QuestionList.Clear())
             return
+        if self.queue.get(event.question.id) is None:  # deleted (a drain tick) since `d`
+            self.post_message(
+                self.Note(
+                    f"nothing marked answered: the question from {event.question.author} "
+                    "left the queue",
+                    "warning",
+                )
+            )
+            return
         self._record(self.queue.answered(event.question.id, self.clock()), "answered")
         self.questions.refresh()
 
-    def _call_obs(self, call: Callable[[], object], done: Callable[[], None], what: str) -> None:
+    def _call_obs(
+        self,
+        call: Callable[[], object],
+        done: Callable[[], None],
+        what: str,
+        start: Callable[[], bool] | None = None,
+    ) -> None:
+        """Run `call` in a worker, one at a time; `start` (on the app's thread, once the lock is
+        taken) may call it off; then `done` on the app's thread."""
         if self.lower_third is None:
             self.post_message(self.Note(f"cannot {what}: no lower third configured", "error"))
             return
@@ -211,6 +242,8 @@ class AudiencePanel(Vertical):
                 )
                 return
             try:
+                if start is not None and not self.app.call_from_thread(start):
+                    return
                 call()
             except Exception as exc:  # OBS down or the source missing: say so, keep the queue
                 text = getattr(exc, "message", None) or str(exc)

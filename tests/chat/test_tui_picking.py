@@ -221,3 +221,51 @@ def test_a_chat_message_selected_then_deleted_is_not_replaced_by_the_newest():
             assert panel.chat.selected == "k1"
 
     asyncio.run(scenario())
+
+
+def test_a_press_refused_as_busy_does_not_hide_that_the_question_going_on_screen_was_deleted():
+    async def scenario() -> None:
+        lower_third = SlowLowerThird()
+        panel = AudiencePanel(None, lower_third, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            _two_questions_select_the_second(panel)
+            await pilot.press("enter")  # nothing selected: the oldest, Ada's, goes on screen
+            await _until(pilot, lower_third.started.is_set)
+            panel.feed(ChatDeletion("meetup", message_id="a1"))  # moderators, mid-call
+            panel.drain()
+            await pilot.press("enter")  # Bob's now: refused, OBS is still busy with Ada's
+            await _until(pilot, lambda: any("busy" in text for _, text in app.notes))
+            lower_third.finish.set()
+            await _until(pilot, lambda: panel.queue.on_screen is not None)
+            assert lower_third.shown == ["Ada: a?"]
+            assert panel.queue.on_screen.id == "a1"
+            assert panel.queue.get("b1").state is QuestionState.WAITING
+            level, text = app.notes[-1]
+            assert level == "warning"
+            assert "deleted while going on screen" in text and "clear it with x" in text
+            assert app.is_running
+
+    asyncio.run(scenario())
+
+
+def test_answered_for_a_question_deleted_before_the_panel_handles_it_is_a_note():
+    async def scenario() -> None:
+        panel = AudiencePanel(None, None, live=False)
+        app = PanelApp(panel)
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel.feed(said("Q: spam?", "tr0ll", "t1"))
+            panel.drain()
+            panel.questions.focus()
+            panel.questions.action_answered()  # `d`: Answered(t1) is posted ...
+            panel.feed(ChatDeletion("meetup", message_id="t1"))
+            panel.drain()  # ... and a drain tick removes t1 before it is handled
+            assert panel.queue.get("t1") is None
+            await pilot.pause()
+            await pilot.pause()
+            assert app.is_running
+            level, text = app.notes[-1]
+            assert level == "warning" and "nothing marked answered" in text
+            assert panel.queue.get("t1") is None
+
+    asyncio.run(scenario())
