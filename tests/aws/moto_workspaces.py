@@ -10,7 +10,9 @@ Tests steer the fake through POST /moto-api/streamkit/workspaces with a JSON bod
 `region` and any of: `timings` ({"pending"|"starting"|"stopping"|"rebooting": seconds}),
 `gpu_quota` (int or null), `directory_users` ({directory_id: [user, ...]}), `fail_next`
 ({action: {"ErrorCode": ..., "ErrorMessage": ...}}; CreateTags and DeleteTags raise it as an
-error), or
+error), `describe_tags_only_tagged` ({"Key": ..., "Value": ...} or null: DescribeTags on a
+WorkSpace without that tag is refused, AccessDeniedException, as infra/cli-policy.yaml's
+condition does), or
 `workspace_id` with `connection_state` and/or `state`. GET on the same path returns the
 control state.
 """
@@ -47,6 +49,7 @@ def _control(backend: WorkSpacesBackend) -> dict[str, Any]:
             "gpu_quota": None,
             "directory_users": {},
             "fail_next": {},
+            "describe_tags_only_tagged": None,
         }
     return backend._streamkit
 
@@ -299,6 +302,25 @@ def create_tags(self, resource_id, tags):
     ws.tags = [t for t in ws.tags if t["Key"] not in keys] + list(tags)
 
 
+_original_describe_tags = WorkSpacesBackend.describe_tags
+
+
+def describe_tags(self, resource_id):
+    _raise_injected(self, "DescribeTags")
+    only = _control(self)["describe_tags_only_tagged"]
+    ws = self.workspaces.get(resource_id)
+    if only and ws is not None and only not in ws.tags:
+        from moto.core.exceptions import JsonRESTError
+
+        error = JsonRESTError(
+            "AccessDeniedException",
+            f"not authorized to perform: workspaces:DescribeTags on {resource_id}",
+        )
+        error.code = 400
+        raise error
+    return _original_describe_tags(self, resource_id)
+
+
 def delete_tags(self, resource_id, tag_keys):
     ws = self.workspaces.get(resource_id)
     if ws is None:
@@ -398,6 +420,8 @@ def control_endpoint(request: Any, full_url: str, headers: Any) -> tuple[int, di
         control["gpu_quota"] = body["gpu_quota"]
     control["directory_users"].update(body.get("directory_users", {}))
     control["fail_next"].update(body.get("fail_next", {}))
+    if "describe_tags_only_tagged" in body:
+        control["describe_tags_only_tagged"] = body["describe_tags_only_tagged"]
     if "workspace_id" in body:
         ws = backend.workspaces.get(body["workspace_id"])
         if ws is None:
@@ -425,6 +449,7 @@ def install() -> None:
         "modify_workspace_properties": modify_workspace_properties,
         "create_tags": create_tags,
         "delete_tags": delete_tags,
+        "describe_tags": describe_tags,
     }.items():
         setattr(WorkSpacesBackend, name, func)
     models.Workspace.to_dict_pending = to_dict_pending

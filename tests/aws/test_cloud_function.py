@@ -308,3 +308,39 @@ def test_a_start_that_never_boots_is_retried_and_reported(moto, workspace_id):
         handler({**event, "trigger": "reconcile"}, clock=clock)
     assert tags(moto, workspace_id)["streamkit:run:meetup-start"].startswith("gave_up ")
     assert any("start given up: meetup-start" in s for s in inbox.subjects())
+
+
+def test_a_start_that_keeps_not_booting_is_given_up_after_the_limit(moto, workspace_id):
+    """Each restart AWS accepts is counted: with limit 2 the WorkSpace, STOPPED at every
+    reconcile, is started twice more at most, then the start is given up and told."""
+    inbox = Inbox(moto)
+    event = payload(workspace_id, inbox.topic, limit=2)
+    clock = FakeClock(POWER_ON)
+    handler({**event, "trigger": "meetup-start"}, clock=clock)
+    restarts = 0
+    for _ in range(10):
+        moto.control(workspace_id=workspace_id, state="STOPPED")  # the boot failed again
+        clock.now += 5 * MIN
+        ran = handler({**event, "trigger": "reconcile"}, clock=clock)["ran"]
+        restarts += sum(r.startswith("start meetup-start: done") for r in ran)
+    assert restarts == 2
+    assert tags(moto, workspace_id)["streamkit:run:meetup-start"].startswith("gave_up ")
+    assert any("start given up: meetup-start" in s for s in inbox.subjects())
+    assert describe(moto, workspace_id)["State"] == "STOPPED"
+
+
+@pytest.mark.parametrize("seen", ["STARTING", "STOPPING"])
+def test_a_workspace_stopped_by_someone_before_it_booted_is_left_alone(moto, workspace_id, seen):
+    """The event was cancelled: an organizer stops the WorkSpace while it boots. Seen
+    STARTING (the start took effect) then STOPPED, or seen STOPPING, it is not restarted."""
+    event = payload(workspace_id)
+    clock = FakeClock(POWER_ON)
+    handler({**event, "trigger": "meetup-start"}, clock=clock)
+    moto.control(workspace_id=workspace_id, state=seen)
+    clock.now += 5 * MIN
+    assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []
+    moto.control(workspace_id=workspace_id, state="STOPPED")  # the organizer's stop
+    for _ in range(6):
+        clock.now += 5 * MIN
+        assert handler({**event, "trigger": "reconcile"}, clock=clock)["ran"] == []
+    assert describe(moto, workspace_id)["State"] == "STOPPED"

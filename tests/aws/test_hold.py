@@ -160,3 +160,47 @@ def test_a_live_hold_that_needed_no_raise_is_not_reported_left_over():
     assert is_leftover(live, info, NOW + timedelta(minutes=41))  # its end has passed
     raised = Hold(60, NOW + timedelta(hours=3))  # a hold that had to raise it: not raised now
     assert is_leftover(raised, info, NOW)
+
+
+@pytest.mark.parametrize("state", ["STOPPED", "STOPPING"])
+def test_stopping_a_stopped_workspace_keeps_a_hold_still_in_force(moto, manager, state):
+    """A scheduled stop finding the WorkSpace already stopped does not remove an operator's
+    hold still in force (nothing streamkit does removes one)."""
+    from streamkit.aws.schedule.control import AwsWorkspace
+
+    until = NOW + timedelta(hours=3)
+    info, _, _ = hold(manager, until)
+    moto.control(workspace_id=info.workspace_id, state=state)
+    said = AwsWorkspace(manager, wait=False).stop()
+    assert f"was already {state}" in said
+    assert current_hold(manager, info.workspace_id).until == until
+    assert _timeout(manager) == 180
+
+
+def test_stopping_a_stopped_workspace_releases_a_hold_that_ended(moto, manager):
+    from streamkit.aws.schedule.control import AwsWorkspace
+
+    info, _, _ = hold(manager, NOW + timedelta(hours=3))
+    later = NOW + timedelta(hours=4)
+    manager.clock = lambda: later
+    moto.control(workspace_id=info.workspace_id, state="STOPPED")
+    AwsWorkspace(manager, wait=False).stop()
+    assert current_hold(manager, info.workspace_id) is None
+
+
+def test_a_start_never_shortens_a_longer_hold(moto, manager):
+    """A scheduled start (a boot retry too) holds until its window's end, but an operator's
+    hold reaching further is kept."""
+    from streamkit.aws.schedule.control import AwsWorkspace
+
+    longer = NOW + timedelta(hours=6)
+    info, _, _ = hold(manager, longer)
+    moto.control(workspace_id=info.workspace_id, state="STOPPED")
+    said = AwsWorkspace(manager, wait=False).start(NOW + timedelta(hours=2))
+    assert current_hold(manager, info.workspace_id).until == longer
+    assert _timeout(manager) == 360
+    assert f"until {longer:%Y-%m-%d %H:%M} UTC" in said
+    moto.control(workspace_id=info.workspace_id, state="STOPPED")
+    further = NOW + timedelta(hours=8)
+    AwsWorkspace(manager, wait=False).start(further)
+    assert current_hold(manager, info.workspace_id).until == further

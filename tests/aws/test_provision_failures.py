@@ -190,3 +190,47 @@ def test_provision_says_what_to_run_when_it_may_not_tag_the_adopted_workspace(
         "--tags Key=streamkit:workspace,Value=stream"
     ) in result.stderr
     assert "streamkit:workspace" not in _tags(moto, workspace_id)
+
+
+ONLY_OURS = {"describe_tags_only_tagged": {"Key": "streamkit:workspace", "Value": "stream"}}
+
+
+def test_provision_says_what_to_run_when_it_may_not_read_the_adopted_workspaces_tags(
+    moto, config_file, cli
+):
+    """infra/cli-policy.yaml allows DescribeTags only on WorkSpaces already tagged
+    streamkit:workspace=NAME: an untagged one's tags cannot be read, nor tags added."""
+    directory = moto.directory()
+    workspace_id = _untagged_workspace(moto, directory)
+    moto.control(
+        fail_next={"CreateTags": {"ErrorCode": "AccessDeniedException", "ErrorMessage": "no"}},
+        **ONLY_OURS,
+    )
+    result = cli(config_file(directory_id=directory), "provision")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"aws workspaces create-tags --region us-east-1 --resource-id {workspace_id} "
+        "--tags Key=streamkit:workspace,Value=stream"
+    ) in result.stderr
+
+
+def test_provision_creates_beside_other_users_workspaces_whose_tags_it_may_not_read(
+    moto, config_file, cli
+):
+    directory = moto.directory()
+    client = moto.client("workspaces")
+    other = client.create_workspaces(
+        Workspaces=[
+            {
+                "DirectoryId": directory,
+                "UserName": "bob",
+                "BundleId": bundle_id("us-east-1", "Graphics.g4dn with Windows Server 2022"),
+                "WorkspaceProperties": {"RunningMode": "AUTO_STOP"},
+            }
+        ]
+    )
+    assert other["PendingRequests"], other
+    moto.control(**ONLY_OURS)
+    result = cli(config_file(directory_id=directory), "provision")
+    assert result.returncode == 0, result.stderr
+    assert len(client.describe_workspaces(DirectoryId=directory)["Workspaces"]) == 2

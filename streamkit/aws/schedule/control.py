@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from streamkit.aws.errors import AwsError
@@ -55,8 +55,8 @@ class AwsWorkspace:
         if not self.wait:  # STOPPED accepts the change: hold first, no waiting for a boot
             held = ""
             if auto_stop:
-                _, kept, minutes = hold(self.manager, until)
-                held = f"; AutoStop {minutes} min until {until:%Y-%m-%d %H:%M} UTC"
+                _, kept, minutes = hold(self.manager, until, keep_later=True)
+                held = f"; AutoStop {minutes} min until {_utc(kept.until or until)}"
                 held += f" (then back to {kept.restore_minutes})"
             asked = self.manager.start(info)
             verb = "start requested" if asked else f"was already {info.state}"
@@ -68,10 +68,10 @@ class AwsWorkspace:
         if not auto_stop:
             done = f"{info.workspace_id} {verb}, now AVAILABLE ({info.running_mode}: no AutoStop)"
         else:
-            _, kept, minutes = hold(self.manager, until)
+            _, kept, minutes = hold(self.manager, until, keep_later=True)
             done = (
                 f"{info.workspace_id} {verb}, now AVAILABLE; AutoStop {minutes} min until "
-                f"{until:%Y-%m-%d %H:%M} UTC (then back to {kept.restore_minutes})"
+                f"{_utc(kept.until or until)} (then back to {kept.restore_minutes})"
             )
         if self.after_start is None:
             return done
@@ -82,15 +82,22 @@ class AwsWorkspace:
         from streamkit.aws.workspace.interlock import check_stop
 
         info = self.manager.require()
-        if info.state in ("STOPPED", "STOPPING"):
-            restored = release(self.manager)
-            return f"{info.workspace_id} was already {info.state}{_restored(restored)}"
-        connection = self.manager.connection(info.workspace_id)
         try:
             held = current_hold(self.manager, info.workspace_id)
         except AwsError as exc:  # a damaged tag never blocks the stop
             log.warning("hold not readable: %s", exc.message)
             held = None
+        if info.state in ("STOPPED", "STOPPING"):
+            now = self.manager.clock()
+            if held is not None and held.until is not None and held.until > now:
+                # an operator's hold still in force is never removed by streamkit
+                return (
+                    f"{info.workspace_id} was already {info.state}; the hold until "
+                    f"{_utc(held.until)} is kept"
+                )
+            restored = release(self.manager)
+            return f"{info.workspace_id} was already {info.state}{_restored(restored)}"
+        connection = self.manager.connection(info.workspace_id)
         for warning in check_stop(
             info.workspace_id,
             connection.state,
@@ -125,3 +132,7 @@ class AwsWorkspace:
 
 def _restored(minutes: int | None) -> str:
     return f"; AutoStop back to {minutes} min" if minutes is not None else ""
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

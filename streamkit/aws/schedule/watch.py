@@ -17,6 +17,7 @@ from streamkit.aws.schedule.plan import (
     Outcome,
     Record,
     next_due,
+    outcome_after_failure,
     restart_due,
     watch_outside,
     window_at,
@@ -31,6 +32,10 @@ NOT_BOOTED = frozenset({"STOPPED", "ERROR", "UNHEALTHY"})
 #: How long after a start request the WorkSpace may still read STOPPED (AWS lags a little).
 BOOT_GRACE = timedelta(minutes=2)
 UP_SUFFIX = "-up"  # the record saying a window's WorkSpace was seen AVAILABLE
+#: The record saying a window's WorkSpace was seen STARTING, or stopped by someone before it
+#: booted (detail LEFT_ALONE).
+BOOT_SUFFIX = "-boot"
+LEFT_ALONE = "stopped by someone before it booted: left alone"
 
 
 def minutes_of(delta: timedelta) -> int:
@@ -85,9 +90,15 @@ class Watch:
         self, actions: Sequence[Action], records: dict[str, Record], state: str, now: datetime
     ) -> tuple[Record | None, bool]:
         """A window's start that AWS accepted but that was never seen AVAILABLE: try it
-        again (counted, told) when the WorkSpace is STOPPED, ERROR or UNHEALTHY.
+        again (counted against the retry limit, told) when the WorkSpace is STOPPED, ERROR
+        or UNHEALTHY; past the limit the start is given up, and told.
 
-        Returns the retried start, if any, and whether the boot is still unconfirmed.
+        A WorkSpace seen STOPPING, or STOPPED after it was seen STARTING (the start took
+        effect), was stopped by someone (an organizer cancelling the event): it is left
+        alone for the rest of the window.
+
+        Returns the retried start, if any, and whether the WorkSpace is to be left as it is
+        (its boot unconfirmed, or stopped by someone).
         """
         window = window_at(actions, now)
         started = records.get(window.key) if window else None
@@ -101,7 +112,35 @@ class Watch:
         if state == "AVAILABLE":
             self.ledger.write(Record(window.key + UP_SUFFIX, "start", "done", 1, now, "AVAILABLE"))
             return None, False
+        seen = records.get(window.key + BOOT_SUFFIX)
+        if seen is not None and seen.last_attempt < started.last_attempt:
+            seen = None  # about an earlier attempt
+        if seen is not None and seen.detail == LEFT_ALONE:
+            return None, True
+        if state == "STOPPING" or (seen is not None and state == "STOPPED"):
+            log.warning(
+                "start %s: the WorkSpace is %s after its start took effect: stopped by "
+                "someone, left alone",
+                window.key,
+                state,
+            )
+            self.ledger.write(Record(window.key + BOOT_SUFFIX, "start", "done", 1, now, LEFT_ALONE))
+            return None, True
+        if state == "STARTING":
+            if seen is None:
+                self.ledger.write(
+                    Record(window.key + BOOT_SUFFIX, "start", "done", 1, now, "STARTING")
+                )
+            return None, True
         if state not in NOT_BOOTED or now - started.last_attempt < BOOT_GRACE:
+            return None, True
+        if outcome_after_failure(window, started.attempts, self.policy) != "retry":
+            detail = (
+                f"the start was accepted {started.attempts} times but the WorkSpace never "
+                f"booted (now {state})"
+            )
+            record = replace(started, state="gave_up", last_attempt=now, detail=detail)
+            self.ledger.write(self._escalate(window, record))
             return None, True
         detail = f"the start was accepted but the WorkSpace is {state}: starting it again"
         log.error("start %s: %s", window.key, detail)
@@ -184,4 +223,7 @@ class Watch:
         raise NotImplementedError
 
     def _tell(self, subject: str, message: str) -> None:
+        raise NotImplementedError
+
+    def _escalate(self, action: Action, record: Record) -> Record:
         raise NotImplementedError

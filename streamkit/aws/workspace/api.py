@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from streamkit.aws.errors import AwsActionFailed, aws_call
+from streamkit.aws.errors import AwsAccessError, AwsActionFailed, aws_call
 
 if TYPE_CHECKING:  # the cloud function runs this module without pydantic
     from streamkit.aws.workspace.settings import WorkspaceSettings
@@ -129,11 +129,22 @@ class WorkspaceManager:
         return live[0] if live else None
 
     def find_tagged(self) -> list[WorkspaceInfo]:
-        """WorkSpaces of the directory that carry this config's `streamkit:workspace` tag."""
+        """WorkSpaces of the directory that carry this config's `streamkit:workspace` tag.
+
+        A WorkSpace whose tags may not be read is not one of them: infra/cli-policy.yaml
+        allows DescribeTags only on WorkSpaces tagged with this config's name, and the
+        directory may hold other users' WorkSpaces.
+        """
         if not self.settings.directory_id:
             return []
         found = self._list(DirectoryId=self.settings.directory_id)
-        return [w for w in found if self.tags(w.workspace_id).get(NAME_TAG) == self.settings.name]
+        return [w for w in found if self._name_tag(w.workspace_id) == self.settings.name]
+
+    def _name_tag(self, workspace_id: str) -> str | None:
+        try:
+            return self.tags(workspace_id).get(NAME_TAG)
+        except AwsAccessError:
+            return None
 
     def require(self) -> WorkspaceInfo:
         """The configured WorkSpace; an explained error when there is none."""

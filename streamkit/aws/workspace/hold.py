@@ -75,11 +75,16 @@ def _until(text: str | None, workspace_id: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def hold(manager: WorkspaceManager, until: datetime) -> tuple[WorkspaceInfo, Hold, int]:
+def hold(
+    manager: WorkspaceManager, until: datetime, *, keep_later: bool = False
+) -> tuple[WorkspaceInfo, Hold, int]:
     """Raise the AutoStop timeout so the WorkSpace stays up until `until`.
 
     Returns the WorkSpace, the hold (with the timeout to restore) and the new timeout.
-    Holding again keeps the original timeout to restore, not the raised one.
+    Holding again keeps the original timeout to restore, not the raised one. With
+    `keep_later` (a scheduled start) a hold already reaching past `until` is kept as it is
+    (an operator's longer hold is never shortened); an operator's own `workspace hold`
+    replaces the end.
     """
     info = manager.require()
     if info.running_mode != "AUTO_STOP":
@@ -87,8 +92,10 @@ def hold(manager: WorkspaceManager, until: datetime) -> tuple[WorkspaceInfo, Hol
             f"{info.workspace_id} runs {info.running_mode or 'in an unknown mode'}: "
             "only AUTO_STOP WorkSpaces stop by themselves, so there is nothing to hold"
         )
-    minutes = hold_minutes(manager.clock(), until)
     previous = current_hold(manager, info.workspace_id)
+    if keep_later and previous is not None and previous.until is not None:
+        until = max(until, previous.until)
+    minutes = hold_minutes(manager.clock(), until)
     restore = previous.restore_minutes if previous else (info.auto_stop_minutes or 60)
     _tag(manager, info.workspace_id, {RESTORE_TAG: str(restore), UNTIL_TAG: until.isoformat()})
     manager.modify_properties(info.workspace_id, RunningModeAutoStopTimeoutInMinutes=minutes)

@@ -71,13 +71,20 @@ def adopt(manager: WorkspaceManager, workspace_id: str) -> tuple[str, str]:
     """Give an existing WorkSpace this config's streamkit:workspace tag, which the roles of
     infra/ require; returns (what was done, what to run instead when it could not be)."""
     name = manager.settings.name
-    have = manager.tags(workspace_id).get(NAME_TAG)
-    if have == name:
-        return "", ""
     command = (
         f"aws workspaces create-tags --region {manager.region} --resource-id {workspace_id} "
         f"--tags Key={NAME_TAG},Value={name}"
     )
+    try:
+        have = manager.tags(workspace_id).get(NAME_TAG)
+    except AwsError as exc:  # infra/cli-policy.yaml reads the tags of tagged WorkSpaces only
+        return "", (
+            f"the tags of {workspace_id} could not be read ({exc.message}); the roles of "
+            f"infra/ reach only WorkSpaces tagged {NAME_TAG}={name}: unless it is, have an "
+            f"administrator run `{command}`"
+        )
+    if have == name:
+        return "", ""
     if have is not None:
         return "", (
             f"{workspace_id} carries {NAME_TAG}={have}, not {name}: the roles of infra/ for "
