@@ -19,17 +19,12 @@ WAITING = (
 
 
 def first_logon_pending(connection: Connection, started_at: datetime | None) -> bool:
-    """True when nobody has connected since the WorkSpace was started at `started_at`.
-
-    With `started_at` None (it was running already; AWS does not say since when) a logon
-    recorded earlier may predate the last boot (last week's), so only a user connected now
-    counts.
-    """
+    """True when nobody has connected since the WorkSpace was started at `started_at`."""
     if connection.state == "CONNECTED":
         return False
     last = connection.last_user_connection
     if started_at is None:
-        return True
+        return last is None
     return last is None or last < started_at
 
 
@@ -56,9 +51,8 @@ def after_first_logon(
     """`step` (e.g. import the OBS setup) run once someone has logged on; otherwise it says
     that it waits for the first logon instead of failing.
 
-    The callable takes when the WorkSpace was started; None when it was running already:
-    then a user connected now counts (nothing is waited for), a logon recorded earlier does
-    not (it may predate the WorkSpace's last boot).
+    The callable takes when the WorkSpace was started; None when it was running already,
+    so that a session opened earlier counts and nothing is waited for.
     """
 
     def run(started_at: datetime | None) -> str:
