@@ -270,7 +270,8 @@ class Simulator(StreamFaults):
             if output.active:
                 output.stop(now)
         server = self._server
-        server.close(close_connections=False)
+        server.server.close()  # the listening socket now: a dead process refuses at once
+        server.close(close_connections=False)  # (its own close stops listening in a task)
         if down_for is not None:
             self._later(down_for, lambda: self._spawn(self._recover()))
 
