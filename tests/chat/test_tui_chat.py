@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App, ComposeResult
 
-from streamkit.chat.message import ChatDeletion, ChatMessage
+from streamkit.chat.message import ChatDeletion
 from streamkit.chat.replay import ReplayChat, Said
 from streamkit.health.sessionlog import SessionLog, read_session_log
 from streamkit.obs.client import ObsClient
@@ -19,41 +18,9 @@ from streamkit.show.question import QuestionDisplay
 from streamkit.simulator.server import SimulatorThread
 from streamkit.tui.chat import AudiencePanel, note_markup
 from streamkit.tui.chatlines import chat_line
+from tests.chat.panels import PanelApp, said, until
 
 TROLL = "[bold red]LOOK[/] [@click=app.quit]here[/]"
-
-
-def said(text: str, login: str = "ada", id: str = "", role_badges: str = "") -> ChatMessage:
-    roles = frozenset({"moderator"}) if role_badges else frozenset()
-    return ChatMessage(
-        id=id or f"{login}:{text}",
-        t=time.time(),
-        channel="meetup",
-        login=login,
-        author=login.title(),
-        text=text,
-        roles=roles,
-    )
-
-
-class PanelApp(App[None]):
-    def __init__(self, panel: AudiencePanel) -> None:
-        super().__init__()
-        self.panel = panel
-        self.notes: list[tuple[str, str]] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.panel
-
-    def on_audience_panel_note(self, note: AudiencePanel.Note) -> None:
-        self.notes.append((note.level, note.text))
-
-
-async def _until(pilot, condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
 
 
 def test_chat_text_is_drawn_as_text_never_as_markup():
@@ -61,7 +28,7 @@ def test_chat_text_is_drawn_as_text_never_as_markup():
     assert TROLL in line.plain
     assert not any("click" in str(span.style) for span in line.spans)
     assert all(span.style != "bold red" for span in line.spans)
-    mod = chat_line(said("hi", "marta", role_badges="moderator/1"))
+    mod = chat_line(said("hi", "marta", moderator=True))
     assert "M Marta: hi" in mod.plain
     note = AudiencePanel.Note(f"question from {TROLL} queued")
     assert Text.from_markup(note_markup(note)).plain == note.text
@@ -115,14 +82,14 @@ def test_the_operator_puts_a_question_on_screen_and_clears_it(tmp_path: Path):
                 panel.drain()
                 panel.questions.focus()
                 await pilot.press("enter")  # nothing selected: the oldest waiting question
-                await _until(pilot, lambda: panel.queue.on_screen is not None)
+                await until(pilot, lambda: panel.queue.on_screen is not None)
                 assert control.get_text("Lower Third") == "Ada: first?"
                 assert "▶ Ada: first?" in panel.questions.text().plain
                 await pilot.press("down", "enter")  # the next one replaces it
-                await _until(pilot, lambda: panel.queue.on_screen.author == "Bob")
+                await until(pilot, lambda: panel.queue.on_screen.author == "Bob")
                 assert control.get_text("Lower Third") == "Bob: second?"
                 panel.questions.action_clear()  # the main screen's `x`
-                await _until(pilot, lambda: panel.queue.on_screen is None)
+                await until(pilot, lambda: panel.queue.on_screen is None)
                 assert control.get_text("Lower Third") == ""
                 assert "✓ Ada: first?" in panel.questions.text().plain
             log.close()
@@ -155,7 +122,7 @@ def test_the_queue_keeps_filling_while_obs_is_down():
             panel.drain()
             panel.questions.focus()
             await pilot.press("enter")
-            await _until(pilot, lambda: any(level == "error" for level, _ in app.notes))
+            await until(pilot, lambda: any(level == "error" for level, _ in app.notes))
             _, text = next(n for n in app.notes if n[0] == "error")
             assert text.startswith("could not put the question on screen: ")
             assert panel.queue.on_screen is None
@@ -197,14 +164,14 @@ def test_a_replayed_chat_flows_in_live_with_its_state():
         panel = AudiencePanel(source, None)
         app = PanelApp(panel)
         async with app.run_test(size=(100, 30)) as pilot:
-            await _until(pilot, lambda: len(panel.queue) == 1)
+            await until(pilot, lambda: len(panel.queue) == 1)
             assert panel.chat.border_subtitle == "#meetup"
             assert "M bob: Q: is it recorded?" in panel.chat.text().plain
             panel.feed(StateChange(ConnectionState.RECONNECTING, "lost", 2))
-            await _until(pilot, lambda: "reconnecting" in str(panel.chat.border_subtitle))
+            await until(pilot, lambda: "reconnecting" in str(panel.chat.border_subtitle))
             assert "attempt 2" in str(panel.chat.border_subtitle)
             panel.feed(StateChange(ConnectionState.FAILED, "[b]refused[/b] [@click=app.quit]x"))
-            await _until(pilot, lambda: "failed" in str(panel.chat.border_subtitle))
+            await until(pilot, lambda: "failed" in str(panel.chat.border_subtitle))
             shown = Text.from_markup(str(panel.chat.border_subtitle)).plain
             assert shown == "#meetup failed: [b]refused[/b] [@click=app.quit]x"
         assert source.state is ConnectionState.CLOSED  # closed with the panel
@@ -221,14 +188,14 @@ def test_the_demo_replays_a_chat_whose_questions_reach_the_simulated_lower_third
             panel = demo_audience(controller, speed=40.0)
             app = PanelApp(panel)
             async with app.run_test(size=(120, 40)) as pilot:
-                await _until(pilot, lambda: "LOOK AT ME" in panel.chat.text().plain)
+                await until(pilot, lambda: "LOOK AT ME" in panel.chat.text().plain)
                 assert len(panel.queue) == 3
                 chat = panel.chat.text().plain
                 assert "B DemoMeetup: Welcome everyone!" in chat
                 assert "[bold red]LOOK AT ME[/] esrever" in chat  # literal, no override
                 panel.questions.focus()
                 await pilot.press("enter")
-                await _until(pilot, lambda: panel.queue.on_screen is not None)
+                await until(pilot, lambda: panel.queue.on_screen is not None)
                 on_screen = controller.control.get_text("Lower Third")
                 assert on_screen.startswith("Byte_Bert: Does the fallback scene also kick in")
             controller.close()
@@ -251,7 +218,7 @@ def test_server_words_and_names_with_backslashes_show_as_typed():
         app = PanelApp(panel)
         async with app.run_test(size=(100, 30)) as pilot:
             panel.feed(StateChange(ConnectionState.FAILED, "bad path C:\\irc\\ [b]x[/b]"))
-            await _until(pilot, lambda: "failed" in str(panel.chat.border_subtitle))
+            await until(pilot, lambda: "failed" in str(panel.chat.border_subtitle))
             shown = to_content(str(panel.chat.border_subtitle)).plain
             assert shown == "#meetup failed: bad path C:\\irc\\ [b]x[/b]"
 

@@ -4,7 +4,6 @@ main screen's keys (f mark, w on screen, x clear), against the simulator."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 from streamkit.chat.replay import ReplayChat, Said
 from streamkit.chat.settings import ChatSettings
@@ -16,15 +15,9 @@ from streamkit.tui.chat import audience_panel
 from streamkit.tui.controller import ShowController
 from streamkit.tui.demo import DEMO_SHOW
 from streamkit.tui.settings import TuiSettings
+from tests.chat.panels import until
 
 PASSWORD = "audience-test-pw"
-
-
-async def _until(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
 
 
 def test_the_main_screen_keys_pick_a_question_onto_the_lower_third():
@@ -46,15 +39,17 @@ def test_the_main_screen_keys_pick_a_question_onto_the_lower_third():
             app = StreamkitApp(controller)
             app.main.audience = panel
             async with app.run_test(size=(160, 45)) as pilot:
-                await _until(pilot, lambda: app.connected and "Ada" in panel.chat.text().plain)
+                await until(
+                    pilot, lambda: app.connected and "Ada" in panel.chat.text().plain, timeout=10.0
+                )
                 assert panel.is_mounted and panel.region.width > 0
                 await pilot.press("f")  # no selection: the newest message
                 assert [q.author for q in panel.queue.items] == ["Bob", "Ada"]
                 await pilot.press("w")  # no selection: the oldest waiting question
-                await _until(pilot, lambda: panel.queue.on_screen is not None)
+                await until(pilot, lambda: panel.queue.on_screen is not None, timeout=10.0)
                 assert controller.control.get_text("Lower Third") == "Bob: is it recorded?"
                 await pilot.press("x")
-                await _until(pilot, lambda: panel.queue.on_screen is None)
+                await until(pilot, lambda: panel.queue.on_screen is None, timeout=10.0)
                 assert controller.control.get_text("Lower Third") == ""
                 log = "\n".join(line.text for line in app.main.log_panel.lines)
                 assert "on screen: question from Bob" in log
@@ -110,7 +105,7 @@ def test_streamkit_demo_mounts_the_audience_panel_with_the_replayed_chat(monkeyp
         async def scenario() -> None:
             async with app.run_test(size=(160, 45)) as pilot:
                 panel = app.main.audience
-                await _until(pilot, lambda: "Lina_Codes" in panel.chat.text().plain)
+                await until(pilot, lambda: "Lina_Codes" in panel.chat.text().plain, timeout=10.0)
                 seen["mounted"] = panel.is_mounted and panel.region.width > 0
                 seen["channel"] = panel.chat.border_subtitle
                 seen["lower third"] = panel.lower_third.source

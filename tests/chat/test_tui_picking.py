@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
-from textual.app import App, ComposeResult
-
-from streamkit.chat.message import ChatDeletion, ChatMessage
+from streamkit.chat.message import ChatDeletion
 from streamkit.chat.questions import QuestionState
 from streamkit.tui.chat import AudiencePanel
-
-
-def said(text: str, login: str, id: str) -> ChatMessage:
-    return ChatMessage(
-        id=id, t=time.time(), channel="meetup", login=login, author=login.title(), text=text
-    )
+from tests.chat.panels import PanelApp, said, until
 
 
 class SlowLowerThird:
@@ -38,26 +30,6 @@ class SlowLowerThird:
         self.cleared += 1
 
 
-class PanelApp(App[None]):
-    def __init__(self, panel: AudiencePanel) -> None:
-        super().__init__()
-        self.panel = panel
-        self.notes: list[tuple[str, str]] = []
-
-    def compose(self) -> ComposeResult:
-        yield self.panel
-
-    def on_audience_panel_note(self, note: AudiencePanel.Note) -> None:
-        self.notes.append((note.level, note.text))
-
-
-async def _until(pilot, condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
-
-
 def test_a_question_deleted_while_going_on_screen_stays_tracked_and_the_app_runs():
     async def scenario() -> None:
         lower_third = SlowLowerThird()
@@ -68,12 +40,12 @@ def test_a_question_deleted_while_going_on_screen_stays_tracked_and_the_app_runs
             panel.drain()
             panel.questions.focus()
             await pilot.press("enter")
-            await _until(pilot, lower_third.started.is_set)
+            await until(pilot, lower_third.started.is_set)
             panel.feed(ChatDeletion("meetup", message_id="t1"))  # moderators, mid-call
             panel.drain()
             assert panel.queue.get("t1") is None
             lower_third.finish.set()
-            await _until(pilot, lambda: panel.queue.on_screen is not None)
+            await until(pilot, lambda: panel.queue.on_screen is not None)
             assert lower_third.shown == ["Tr0Ll: spam?"]
             assert panel.queue.on_screen.id == "t1"
             level, text = app.notes[-1]
@@ -81,7 +53,7 @@ def test_a_question_deleted_while_going_on_screen_stays_tracked_and_the_app_runs
             assert "deleted while going on screen" in text and "clear it with x" in text
             assert app.is_running
             panel.questions.action_clear()  # x takes it down as usual
-            await _until(pilot, lambda: panel.queue.on_screen is None)
+            await until(pilot, lambda: panel.queue.on_screen is None)
             assert lower_third.cleared == 1
             assert panel.queue.get("t1").state is QuestionState.ANSWERED
 
@@ -99,13 +71,13 @@ def test_a_question_pushed_out_of_the_queue_while_going_on_screen_stays_tracked(
             panel.drain()
             panel.questions.focus()
             await pilot.press("enter")
-            await _until(pilot, lower_third.started.is_set)
+            await until(pilot, lower_third.started.is_set)
             panel.feed(said("Q: two?", "bob", "b1"))
             panel.feed(said("Q: three?", "cy", "c1"))
             panel.drain()
             assert panel.queue.get("a1") is None  # the oldest fell off the limit
             lower_third.finish.set()
-            await _until(pilot, lambda: panel.queue.on_screen is not None)
+            await until(pilot, lambda: panel.queue.on_screen is not None)
             assert panel.queue.on_screen.id == "a1" and app.is_running
 
     asyncio.run(scenario())
@@ -127,7 +99,7 @@ def test_an_error_after_the_obs_call_is_a_note_not_the_end_of_the_app(monkeypatc
             monkeypatch.setattr(panel, "_record", broken)
             panel.questions.focus()
             await pilot.press("enter")
-            await _until(pilot, lambda: any(level == "error" for level, _ in app.notes))
+            await until(pilot, lambda: any(level == "error" for level, _ in app.notes))
             assert app.is_running
             assert "session log full" in app.notes[-1][1]
 
@@ -160,7 +132,7 @@ def test_a_selected_question_deleted_by_moderators_is_never_replaced_by_another_
             level, text = app.notes[-1]
             assert level == "warning" and "selected question left the queue" in text
             await pilot.press("enter")  # the operator saw Ada's highlighted and picks it
-            await _until(pilot, lambda: panel.queue.on_screen is not None)
+            await until(pilot, lambda: panel.queue.on_screen is not None)
             assert lower_third.shown == ["Ada: a?"]
 
     asyncio.run(scenario())
@@ -231,13 +203,13 @@ def test_a_press_refused_as_busy_does_not_hide_that_the_question_going_on_screen
         async with app.run_test(size=(100, 30)) as pilot:
             _two_questions_select_the_second(panel)
             await pilot.press("enter")  # nothing selected: the oldest, Ada's, goes on screen
-            await _until(pilot, lower_third.started.is_set)
+            await until(pilot, lower_third.started.is_set)
             panel.feed(ChatDeletion("meetup", message_id="a1"))  # moderators, mid-call
             panel.drain()
             await pilot.press("enter")  # Bob's now: refused, OBS is still busy with Ada's
-            await _until(pilot, lambda: any("busy" in text for _, text in app.notes))
+            await until(pilot, lambda: any("busy" in text for _, text in app.notes))
             lower_third.finish.set()
-            await _until(pilot, lambda: panel.queue.on_screen is not None)
+            await until(pilot, lambda: panel.queue.on_screen is not None)
             assert lower_third.shown == ["Ada: a?"]
             assert panel.queue.on_screen.id == "a1"
             assert panel.queue.get("b1").state is QuestionState.WAITING
