@@ -20,58 +20,52 @@ from tests.chat.panels import until
 PASSWORD = "audience-test-pw"
 
 
-def test_the_main_screen_keys_pick_a_question_onto_the_lower_third():
-    async def scenario() -> None:
-        with SimulatorThread(password=PASSWORD, state=demo_state()) as sim:
-            client = ObsClient(sim.host, sim.port, PASSWORD, backoff_cap=0.5, heartbeat=1.0)
-            controller = ShowController(
-                client, DEMO_SHOW, event_name="Q&A", tui=TuiSettings(poll_interval_s=0.2)
+async def test_the_main_screen_keys_pick_a_question_onto_the_lower_third():
+    with SimulatorThread(password=PASSWORD, state=demo_state()) as sim:
+        client = ObsClient(sim.host, sim.port, PASSWORD, backoff_cap=0.5, heartbeat=1.0)
+        controller = ShowController(
+            client, DEMO_SHOW, event_name="Q&A", tui=TuiSettings(poll_interval_s=0.2)
+        )
+        script = [
+            Said(0.01, "bob", "Q: is it recorded?", "Bob"),
+            Said(0.01, "ada", "how do you test the chat?", "Ada"),
+        ]
+        panel = audience_panel(
+            ChatSettings(channel="meetup", wrap_chars=40),
+            controller.control,
+            source=ReplayChat(script, "meetup", loop=False),
+        )
+        app = StreamkitApp(controller)
+        app.main.audience = panel
+        async with app.run_test(size=(160, 45)) as pilot:
+            await until(
+                pilot, lambda: app.connected and "Ada" in panel.chat.text().plain, timeout=10.0
             )
-            script = [
-                Said(0.01, "bob", "Q: is it recorded?", "Bob"),
-                Said(0.01, "ada", "how do you test the chat?", "Ada"),
-            ]
-            panel = audience_panel(
-                ChatSettings(channel="meetup", wrap_chars=40),
-                controller.control,
-                source=ReplayChat(script, "meetup", loop=False),
-            )
-            app = StreamkitApp(controller)
-            app.main.audience = panel
-            async with app.run_test(size=(160, 45)) as pilot:
-                await until(
-                    pilot, lambda: app.connected and "Ada" in panel.chat.text().plain, timeout=10.0
-                )
-                assert panel.is_mounted and panel.region.width > 0
-                await pilot.press("f")  # no selection: the newest message
-                assert [q.author for q in panel.queue.items] == ["Bob", "Ada"]
-                await pilot.press("w")  # no selection: the oldest waiting question
-                await until(pilot, lambda: panel.queue.on_screen is not None, timeout=10.0)
-                assert controller.control.get_text("Lower Third") == "Bob: is it recorded?"
-                await pilot.press("x")
-                await until(pilot, lambda: panel.queue.on_screen is None, timeout=10.0)
-                assert controller.control.get_text("Lower Third") == ""
-                log = "\n".join(line.text for line in app.main.log_panel.lines)
-                assert "on screen: question from Bob" in log
-                assert "question cleared from the screen" in log
-                rows = dict((description, keys) for keys, description in app.key_rows())
-                assert rows["Put the selected question on screen"] == "w"
-
-    asyncio.run(scenario())
+            assert panel.is_mounted and panel.region.width > 0
+            await pilot.press("f")  # no selection: the newest message
+            assert [q.author for q in panel.queue.items] == ["Bob", "Ada"]
+            await pilot.press("w")  # no selection: the oldest waiting question
+            await until(pilot, lambda: panel.queue.on_screen is not None, timeout=10.0)
+            assert controller.control.get_text("Lower Third") == "Bob: is it recorded?"
+            await pilot.press("x")
+            await until(pilot, lambda: panel.queue.on_screen is None, timeout=10.0)
+            assert controller.control.get_text("Lower Third") == ""
+            log = "\n".join(line.text for line in app.main.log_panel.lines)
+            assert "on screen: question from Bob" in log
+            assert "question cleared from the screen" in log
+            rows = dict((description, keys) for keys, description in app.key_rows())
+            assert rows["Put the selected question on screen"] == "w"
 
 
-def test_without_a_chat_the_main_screen_has_no_audience_panel():
-    async def scenario() -> None:
-        with SimulatorThread(password=PASSWORD, state=demo_state()) as sim:
-            client = ObsClient(sim.host, sim.port, PASSWORD)
-            app = StreamkitApp(ShowController(client, DEMO_SHOW), live=False)
-            async with app.run_test(size=(100, 30)) as pilot:
-                assert not app.main.query("AudiencePanel")
-                await pilot.press("w")  # says what to configure instead of failing
-                await pilot.pause()
-                assert app.main.audience is None
-
-    asyncio.run(scenario())
+async def test_without_a_chat_the_main_screen_has_no_audience_panel():
+    with SimulatorThread(password=PASSWORD, state=demo_state()) as sim:
+        client = ObsClient(sim.host, sim.port, PASSWORD)
+        app = StreamkitApp(ShowController(client, DEMO_SHOW), live=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert not app.main.query("AudiencePanel")
+            await pilot.press("w")  # says what to configure instead of failing
+            await pilot.pause()
+            assert app.main.audience is None
 
 
 def test_the_tui_gets_an_audience_panel_only_for_a_channel(tmp_path):
