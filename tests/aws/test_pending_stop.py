@@ -10,8 +10,10 @@ import json
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 
 from streamkit.aws.errors import AwsActionFailed
 from streamkit.aws.notify import sns_notifier
@@ -166,8 +168,6 @@ def test_a_pending_stop_shows_in_status_list_and_doctor_until_acknowledged(
     import subprocess
     from pathlib import Path
 
-    import yaml
-
     from streamkit.aws.schedule.plan import Record
 
     moto.control(workspace_id=workspace_id, state="AVAILABLE")
@@ -185,18 +185,7 @@ def test_a_pending_stop_shows_in_status_list_and_doctor_until_acknowledged(
             since=since,
         )
     )
-    path = tmp_path / "streamkit.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "obs": {"host": "127.0.0.1", "port": 9, "timeout": 1},
-                "workspace": {"region": REGION, "workspace_id": workspace_id},
-                "calendar": {"events": [{"id": "meetup", "start": "2026-12-10 18:30"}]},
-                "schedule": {"runner": {"jobstore": str(jobstore)}},
-            }
-        ),
-        encoding="utf-8",
-    )
+    path = cli_config(tmp_path, workspace_id, jobstore)
 
     def streamkit(*args: str) -> subprocess.CompletedProcess:
         return run_cli("--config", str(path), *args, environ=aws_env, cwd=Path(__file__).parents[2])
@@ -301,8 +290,6 @@ def test_a_cloud_pending_stop_is_listed_and_acknowledged_through_the_cli(
 ):
     from pathlib import Path
 
-    import yaml
-
     from streamkit.aws.schedule.plan import Record
     from streamkit.aws.schedule.tagledger import PREFIX, decode, encode
 
@@ -322,18 +309,7 @@ def test_a_cloud_pending_stop_is_listed_and_acknowledged_through_the_cli(
     workspaces.create_tags(
         ResourceId=workspace_id, Tags=[{"Key": PREFIX + "meetup-stop", "Value": encode(pending)}]
     )
-    path = tmp_path / "streamkit.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "obs": {"host": "127.0.0.1", "port": 9, "timeout": 1},
-                "workspace": {"region": REGION, "workspace_id": workspace_id},
-                "calendar": {"events": [{"id": "meetup", "start": "2026-12-10 18:30"}]},
-                "schedule": {"runner": {"jobstore": str(tmp_path / "none.sqlite")}},
-            }
-        ),
-        encoding="utf-8",
-    )
+    path = cli_config(tmp_path, workspace_id, tmp_path / "none.sqlite")
 
     def streamkit(*args: str):
         return run_cli("--config", str(path), *args, environ=aws_env, cwd=Path(__file__).parents[2])
@@ -355,3 +331,20 @@ def test_a_cloud_pending_stop_is_listed_and_acknowledged_through_the_cli(
     assert "PENDING" not in streamkit("schedule", "list").stdout
     again = streamkit("schedule", "ack", "meetup-stop")
     assert again.returncode != 0 and "not a stop being tried" in again.stderr
+
+
+def cli_config(folder: Path, workspace_id: str, jobstore: Path) -> Path:
+    """A streamkit.yaml for the CLI: this WorkSpace, the meetup, the runner's job store."""
+    path = folder / "streamkit.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "obs": {"host": "127.0.0.1", "port": 9, "timeout": 1},
+                "workspace": {"region": REGION, "workspace_id": workspace_id},
+                "calendar": {"events": [{"id": "meetup", "start": "2026-12-10 18:30"}]},
+                "schedule": {"runner": {"jobstore": str(jobstore)}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    return path

@@ -145,18 +145,20 @@ def test_an_existing_non_gpu_workspace_is_refused_unless_accepted(moto, config_f
     assert "warning: " in accepted.stderr and "not a GPU bundle" in accepted.stderr
 
 
-def _untagged_workspace(moto, directory: str) -> str:
+def _untagged_workspace(moto, directory: str, user: str = "alice") -> str:
+    """A GPU WorkSpace created outside streamkit (no streamkit tag)."""
     client = moto.client("workspaces")
     created = client.create_workspaces(
         Workspaces=[
             {
                 "DirectoryId": directory,
-                "UserName": "alice",
+                "UserName": user,
                 "BundleId": bundle_id("us-east-1", "Graphics.g4dn with Windows Server 2022"),
                 "WorkspaceProperties": {"RunningMode": "AUTO_STOP"},
             }
         ]
     )
+    assert created["PendingRequests"], created
     return created["PendingRequests"][0]["WorkspaceId"]
 
 
@@ -219,17 +221,7 @@ def test_provision_creates_beside_other_users_workspaces_whose_tags_it_may_not_r
 ):
     directory = moto.directory()
     client = moto.client("workspaces")
-    other = client.create_workspaces(
-        Workspaces=[
-            {
-                "DirectoryId": directory,
-                "UserName": "bob",
-                "BundleId": bundle_id("us-east-1", "Graphics.g4dn with Windows Server 2022"),
-                "WorkspaceProperties": {"RunningMode": "AUTO_STOP"},
-            }
-        ]
-    )
-    assert other["PendingRequests"], other
+    _untagged_workspace(moto, directory, user="bob")  # another user's
     moto.control(**ONLY_OURS)
     result = cli(config_file(directory_id=directory), "provision")
     assert result.returncode == 0, result.stderr
