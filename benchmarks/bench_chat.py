@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from common import (  # noqa: E402
     checked_out,
+    commit_of,
     live_simulator,
     measured_tui,
     print_result,
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         mode, host, port, irc_port = args.child
         return child(mode, host, int(port), int(irc_port), args.duration)
+    if args.baseline:
+        commit_of(args.baseline)  # before any measuring: a mistyped ref says so at once
     baseline = measure("none", args.duration)
     rows: list[tuple[str, dict[str, float] | str]] = [
         ("with chat: replay", measure("replay", args.duration)),

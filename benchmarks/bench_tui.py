@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from common import (  # noqa: E402
     checked_out,
+    commit_of,
     live_simulator,
     measured_tui,
     print_result,
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         host, port = args.child
         return child(host, int(port), args.duration, args.spawned_at or time.time())
+    if args.baseline:
+        commit_of(args.baseline)  # before any measuring: a mistyped ref says so at once
     rows: list[tuple[str, dict[str, float] | str]] = []
     if args.target in ("sim", "both"):
         rows.append(("simulator", against_simulator(args.duration)))

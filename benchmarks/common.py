@@ -246,6 +246,20 @@ def live_simulator() -> Iterator[Backend]:
         yield Backend("simulator", sim.host, sim.port, password)
 
 
+def commit_of(ref: str) -> str:
+    """The commit `ref` names in this repository; exits with a plain message when none."""
+    root = Path(__file__).resolve().parent.parent
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        raise SystemExit(f"--baseline {ref}: no such commit in {root}")
+    return found.stdout.strip()
+
+
 @contextlib.contextmanager
 def checked_out(ref: str) -> Iterator[Path]:
     """`ref` of this repository checked out into a temporary git worktree, removed afterwards."""
