@@ -12,17 +12,14 @@ from streamkit.aws.schedule.settings import CalendarSettings, ScheduleSettings
 from streamkit.aws.workspace.settings import WorkspaceSettings
 from streamkit.chat.settings import ChatSettings
 from streamkit.config_base import Section, yaml_to_model
+from streamkit.configfile import ConfigSource, read_config, remember_obs
 from streamkit.doctor.settings import RehearsalSettings
-from streamkit.errors import ConfigError
 from streamkit.health.settings import DegradeSettings, HealthSettings
 from streamkit.obs.settings import ObsSettings
 from streamkit.secrets import SecretRef
 from streamkit.show.settings import ShowSettings
-from streamkit.textfile import read_text
 from streamkit.tui.settings import TuiSettings
 from streamkit.yamlpos import LineMap
-
-DEFAULT_NAME = "streamkit.yaml"
 
 
 class Config(Section):
@@ -52,29 +49,16 @@ class Config(Section):
         return self.source.parent / value
 
 
-def find_config(explicit: str | os.PathLike[str] | None) -> Path | None:
-    """--config, then $STREAMKIT_CONFIG, then ./streamkit.yaml; None when there is none."""
-    if explicit:
-        path = Path(explicit)
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file")
-        return path
-    env = os.environ.get("STREAMKIT_CONFIG")
-    if env:
-        path = Path(env)
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file (from STREAMKIT_CONFIG)")
-        return path
-    default = Path(DEFAULT_NAME)
-    return default if default.is_file() else None
-
-
 def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     """Load and validate the config; without a file, the defaults."""
-    path = find_config(explicit)
-    if path is None:
-        return Config()
-    return parse_config(read_text(path), path)
+    return load_source(read_config(explicit))
+
+
+def load_source(source: ConfigSource) -> Config:
+    """Validate a config read by `read_config`, and keep its `obs:` connection in the cache."""
+    config = Config() if source.path is None else parse_config(source.text, source.path)
+    remember_obs(source, config.obs)
+    return config
 
 
 def parse_config(text: str, path: Path) -> Config:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
-
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
+from typing import TYPE_CHECKING, Any
 
 from streamkit.errors import ConfigError
 from streamkit.redact import REDACT
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 _ENV = re.compile(r"^env:([A-Za-z_][A-Za-z0-9_]*)$")
 _SSM = re.compile(r"^ssm:(/[A-Za-z0-9_.\-/]+)$")
@@ -70,9 +71,10 @@ class SecretRef:
         return hash(self.ref)
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Imported here: a reference read from the config cache needs no pydantic.
+        from pydantic_core import core_schema
+
         return core_schema.no_info_plain_validator_function(
             cls._validate,
             serialization=core_schema.plain_serializer_function_ser_schema(lambda s: s.ref),

@@ -6,6 +6,8 @@ together and never keeps two session OBSes alive at once."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,6 +26,10 @@ from tests.realobs import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The validated-config cache (streamkit.configfile) of this test run, not the user's; CLI
+# subprocesses inherit it.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="streamkit-tests-cache-")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

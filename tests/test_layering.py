@@ -27,6 +27,8 @@ OBS_SIDE = (
     "streamkit.simulator",
 )
 FACES = ("streamkit.tui", "streamkit.commands", "streamkit.cli", "streamkit.doctor")
+#: The config: the composed model, and finding the file with its cache of the `obs:` section.
+CONFIG = ("streamkit.config", "streamkit.configfile")
 #: What I/O means for the pure core.
 IO_LIBRARIES = (
     "obsws_python",
@@ -53,12 +55,12 @@ RULES = (
     Rule(
         "the OBS side never imports tui, aws, doctor, commands, cli or config",
         OBS_SIDE,
-        ("streamkit.aws", *FACES, "streamkit.config"),
+        ("streamkit.aws", *FACES, *CONFIG),
     ),
     Rule(
         "aws never imports the OBS side, tui, doctor, commands, cli or config",
         ("streamkit.aws",),
-        (*OBS_SIDE, *FACES, "streamkit.config"),
+        (*OBS_SIDE, *FACES, *CONFIG),
     ),
     Rule(
         "chat never imports a face, aws, config, or the OBS side beyond its connection states",
@@ -66,7 +68,7 @@ RULES = (
         (
             "streamkit.aws",
             *FACES,
-            "streamkit.config",
+            *CONFIG,
             "streamkit.obs.client",
             "streamkit.obs.link",
             "streamkit.collection",
@@ -83,7 +85,7 @@ RULES = (
             "streamkit.doctor",
             "streamkit.commands",
             "streamkit.cli",
-            "streamkit.config",
+            *CONFIG,
         ),
     ),
 )
@@ -188,11 +190,9 @@ def test_layering_rule(rule: Rule):
 
 
 def test_no_library_module_imports_config():
-    library = [m for m in GRAPH if not under(m, (*FACES, "streamkit.config", "streamkit.docs"))]
+    library = [m for m in GRAPH if not under(m, (*FACES, *CONFIG, "streamkit.docs"))]
     broken = [
-        f"{m} -> {' -> '.join(chain)}"
-        for m in library
-        if (chain := chain_to(GRAPH, m, ("streamkit.config",)))
+        f"{m} -> {' -> '.join(chain)}" for m in library if (chain := chain_to(GRAPH, m, CONFIG))
     ]
     assert not broken, "\n".join(broken)
 
@@ -215,6 +215,31 @@ def test_pure_core_loads_no_io_library_at_run_time():
     assert result.returncode == 0, result.stderr
     loaded = set(result.stdout.split())
     assert not loaded & set(IO_LIBRARIES), sorted(loaded & set(IO_LIBRARIES))
+
+
+#: What `streamkit obs status` loads when its config is unchanged since last validated.
+LIGHT_PATH = (
+    "streamkit.cli",
+    "streamkit.configfile",
+    "streamkit.obs.client",
+    "streamkit.obs.status",
+)
+
+
+def test_the_cli_and_the_cached_config_load_neither_pydantic_nor_yaml():
+    """Building every command's parser, and reading the config cache, stay light: the
+    libraries a command needs are imported by its handler."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {list(LIGHT_PATH)!r}:\n"
+        "    importlib.import_module(name)\n"
+        "sys.modules['streamkit.cli'].build_parser()\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    heavy = {"pydantic", "pydantic_core", "yaml", "textual", "boto3", "apscheduler"}
+    assert not set(result.stdout.split()) & heavy, sorted(set(result.stdout.split()) & heavy)
 
 
 def test_checker_reports_the_chain_of_a_bad_import(tmp_path: Path):

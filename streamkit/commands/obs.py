@@ -6,12 +6,18 @@ import argparse
 import json
 from pathlib import Path
 
-from streamkit.commands import load_config
+from streamkit.commands import load_config, obs_settings
 from streamkit.errors import UsageError
+
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "obs": "inspect and configure OBS over obs-websocket",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    obs = sub.add_parser("obs", help="inspect and configure OBS over obs-websocket")
+    obs = sub.add_parser("obs", help=COMMANDS["obs"])
     obs_sub = obs.add_subparsers(dest="obs_command", metavar="SUBCOMMAND", required=True)
     status = obs_sub.add_parser(
         "status", help="versions, collection, profile, scenes, outputs and stats of OBS"
@@ -26,8 +32,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from streamkit.obs.client import client_for
     from streamkit.obs.status import fetch_status
 
-    config = load_config(args.config)
-    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
+    settings = obs_settings(args.config)
+    with client_for(settings, reconnect=False, subscriptions=0) as client:
         status = fetch_status(client)
     if args.json:
         print(json.dumps(status.to_dict(), indent=2))
@@ -115,8 +121,8 @@ def cmd_profile_export(args: argparse.Namespace) -> int:
     from streamkit.collection.profile import export_profile
     from streamkit.obs.client import client_for
 
-    config = load_config(args.config)
-    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
+    settings = obs_settings(args.config)
+    with client_for(settings, reconnect=False, subscriptions=0) as client:
         files = export_profile(client, args.output)
     print(f"wrote profile {files.name!r} to {args.output} (basic.ini, service.json; no stream key)")
     return 0
@@ -335,8 +341,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from streamkit.collection.export import export_collection
     from streamkit.obs.client import client_for
 
-    config = load_config(args.config)
-    with client_for(config.obs, reconnect=False, subscriptions=0) as client:
+    settings = obs_settings(args.config)
+    with client_for(settings, reconnect=False, subscriptions=0) as client:
         collection = export_collection(client, args.output, args.collection, force=args.force)
     print(
         f"wrote collection {collection.name!r} to {args.output} "

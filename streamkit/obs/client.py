@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from obsws_python.subs import Subs
 
@@ -26,7 +26,7 @@ from streamkit.obs.types import (
 from streamkit.redact import REDACT, Hidden
 
 if TYPE_CHECKING:
-    from streamkit.obs.settings import ObsSettings
+    from streamkit.secrets import SecretRef
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,15 @@ __all__ = [
 
 
 EventListener = Callable[[str, dict[str, Any]], None]
+
+
+class ConnectionSettings(Protocol):
+    """What a client needs of the `obs:` section (ObsSettings, or a cached copy of it)."""
+
+    host: str
+    port: int
+    password: SecretRef | None
+    timeout: float
 
 
 class ObsClient(PublishedState):
@@ -374,12 +383,12 @@ def _batch_result(raw: dict[str, Any], items: list[Request]) -> BatchResult:
     )
 
 
-def client_for(settings: ObsSettings, **options: Any) -> ObsClient:
+def client_for(settings: ConnectionSettings, **options: Any) -> ObsClient:
     """An unconnected client for an `obs:` section (resolves the password secret)."""
     password = settings.password.resolve() if settings.password else None
     return ObsClient(settings.host, settings.port, password, timeout=settings.timeout, **options)
 
 
-def connect_for(settings: ObsSettings, **options: Any) -> ObsClient:
+def connect_for(settings: ConnectionSettings, **options: Any) -> ObsClient:
     """A connected client for an `obs:` section."""
     return client_for(settings, **options).connect()
