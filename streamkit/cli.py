@@ -6,13 +6,14 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from streamkit import __version__
 from streamkit.errors import StreamkitError, UsageError
 from streamkit.logs import setup_logging
 
-# Each module registers its sub-commands; handlers import heavy libraries lazily.
+# Each module registers its top-level commands (named in its COMMANDS); handlers import heavy
+# libraries lazily, and only the command being run has its whole parser built.
 COMMAND_MODULES = (
     "streamkit.commands.obs",
     "streamkit.commands.show",
@@ -45,7 +46,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or, given `commands`, those top-level commands in full and the others
+    by name and help only (all that `streamkit --help` shows)."""
     parser = _Parser(
         prog="streamkit",
         description="Run a meetup's live stream: OBS as code, show control, WorkSpaces.",
@@ -64,9 +67,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        module = importlib.import_module(name)
+        if commands is None or not commands.isdisjoint(module.COMMANDS):
+            module.register(sub)
+        else:
+            for command, help_text in module.COMMANDS.items():
+                sub.add_parser(command, help=help_text, add_help=False)
     _global_options_everywhere(parser)
     return parser
+
+
+# Options before the command that take a value (argparse also accepts unambiguous prefixes).
+_VALUE_OPTIONS = ("--config", "--log-level")
+
+
+def command_in(argv: Sequence[str]) -> str | None:
+    """The top-level command named in `argv`, found as argparse will find it; None without one."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "-c" or (len(token) > 2 and any(o.startswith(token) for o in _VALUE_OPTIONS)):
+            next(tokens, None)  # the option's value
+        elif not token.startswith("-"):
+            return token
+    return None
 
 
 def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
@@ -87,7 +110,9 @@ def _global_options_everywhere(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = command_in(argv)
+    parser = build_parser({command} if command else set())
     args = parser.parse_args(argv)
     setup_logging(args.log_level)
     handler = getattr(args, "handler", None)

@@ -20,10 +20,17 @@ if TYPE_CHECKING:
     from streamkit.tui.controller import ShowController
 
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "chat": "follow the audience chat (Twitch), questions marked",
+}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     chat = sub.add_parser(
         "chat",
-        help="follow the audience chat (Twitch), questions marked",
+        help=COMMANDS["chat"],
         description="Read the Twitch channel of chat.channel anonymously and print each message "
         "(role, name, text); questions (chat.question_prefixes) are marked with '?' and written "
         "to the session log. Reconnects by itself; Ctrl+C stops.",

@@ -9,11 +9,17 @@ from typing import Any
 from streamkit.commands import load_config
 from streamkit.errors import ConfigError, UsageError
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "doctor": "preflight checklist: config, AWS, WorkSpace, schedule, OBS, NDI, sync, resources",
+}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "doctor",
-        help="preflight checklist: config, AWS, WorkSpace, schedule, OBS, NDI, sync, resources",
+        help=COMMANDS["doctor"],
         description="Check everything the stream needs; exit 0 (all pass), 1 (warnings) or "
         "2 (failures).",
     )

@@ -20,8 +20,15 @@ COLUMNS = (  # metric, label, format
 STYLE = {"OK": "green", "WARN": "yellow", "ALARM": "bold white on red"}
 
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "health": "stream health: drops, bitrate, congestion, fps, CPU",
+}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    health = sub.add_parser("health", help="stream health: drops, bitrate, congestion, fps, CPU")
+    health = sub.add_parser("health", help=COMMANDS["health"])
     health.add_argument(
         "--watch", action="store_true", help="a live table until Ctrl+C (default: one reading)"
     )

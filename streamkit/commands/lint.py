@@ -11,10 +11,17 @@ from streamkit.errors import UsageError
 DEFAULT_PATHS = ("scenes", "profiles")
 
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "lint": "check scenes/ and profiles/ (schema, references, paths, assets, secrets)",
+}
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "lint",
-        help="check scenes/ and profiles/ (schema, references, paths, assets, secrets)",
+        help=COMMANDS["lint"],
         description="Check scene collections (YAML or OBS JSON) and OBS profile folders. "
         "Exit status: 0 clean, 1 problems found, 2 a file is unreadable or invalid.",
     )

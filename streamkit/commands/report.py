@@ -9,11 +9,17 @@ from pathlib import Path
 
 from streamkit.errors import UsageError
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "report": "post-event summary of a session log (time live, drops, bitrate, alerts)",
+}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser(
         "report",
-        help="post-event summary of a session log (time live, drops, bitrate, alerts)",
+        help=COMMANDS["report"],
         description="Summarise a session log: time live, % frames dropped, worst minute, "
         "bitrate min/avg/p5/max, alerts and actions; optionally chart it as SVG.",
     )

@@ -17,9 +17,15 @@ from streamkit.commands.schedule_state import cmd_ack, cmd_list
 from streamkit.commands.schedule_state import jobstore as _jobstore
 from streamkit.errors import UsageError
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "schedule": "start/stop the WorkSpace around calendar events",
+}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sched = sub.add_parser("schedule", help="start/stop the WorkSpace around calendar events")
+    sched = sub.add_parser("schedule", help=COMMANDS["schedule"])
     cmds = sched.add_subparsers(dest="schedule_command", metavar="SUBCOMMAND", required=True)
 
     p = cmds.add_parser("plan", help="the coming start and stop actions, local time and UTC")

@@ -14,8 +14,15 @@ if TYPE_CHECKING:
     from streamkit.config import Config
 
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "show": "switch scenes, NDI senders, audio, outputs, run of show",
+}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    show = sub.add_parser("show", help="switch scenes, NDI senders, audio, outputs, run of show")
+    show = sub.add_parser("show", help=COMMANDS["show"])
     s = show.add_subparsers(dest="show_command", metavar="ACTION", required=True)
 
     s.add_parser("scenes", help="list scenes, program and preview marked").set_defaults(

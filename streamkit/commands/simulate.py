@@ -12,10 +12,17 @@ from streamkit.errors import UsageError
 PASSWORD_ENV_DEFAULT = "STREAMKIT_SIM_PASSWORD"
 
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "simulate": "run a simulated OBS (obs-websocket v5) for demos, tests and rehearsals",
+}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "simulate",
-        help="run a simulated OBS (obs-websocket v5) for demos, tests and rehearsals",
+        help=COMMANDS["simulate"],
         description=(
             "Serve obs-websocket v5 like OBS 32.2 (websocket 5.7.4) would, with the meetup demo "
             "scenes or a scenario file. The password is read from the environment variable "

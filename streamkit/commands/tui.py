@@ -18,17 +18,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "tui": "show control in the terminal: scenes, NDI, audio, stream health, run of show",
+    "demo": "the show-control screen on a simulated meetup (no OBS needed)",
+}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     tui = sub.add_parser(
         "tui",
-        help="show control in the terminal: scenes, NDI, audio, stream health, run of show",
+        help=COMMANDS["tui"],
         description="Open the show-control screen for the OBS named in the config "
         "(press ? inside for the keys). It keeps reconnecting when OBS goes away.",
     )
     tui.set_defaults(handler=cmd_tui)
     demo = sub.add_parser(
         "demo",
-        help="the show-control screen on a simulated meetup (no OBS needed)",
+        help=COMMANDS["demo"],
         description="Run the TUI against a built-in OBS simulator: a live demo meetup with "
         "scenes, NDI senders, audio and a run of show, and a network hiccup 20 s in, then "
         "every 90 s (congestion, dropped frames, a reconnect) so the alerts can be seen. "
