@@ -14,9 +14,15 @@ from streamkit.commands import load_config
 from streamkit.commands.workspace_cost import cmd_cost
 from streamkit.errors import UsageError
 
+# Top-level commands this module registers, with their help (listed by `streamkit --help`
+# without building the rest of this module's parser)
+COMMANDS = {
+    "workspace": "provision, start, stop and cost the WorkSpace",
+}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    ws = sub.add_parser("workspace", help="provision, start, stop and cost the WorkSpace")
+    ws = sub.add_parser("workspace", help=COMMANDS["workspace"])
     cmds = ws.add_subparsers(dest="workspace_command", metavar="SUBCOMMAND", required=True)
 
     p = cmds.add_parser("bundles", help="GPU bundles offered in the region")
@@ -97,7 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--refresh-prices",
         action="store_true",
         help="read the region's prices from the AWS Price List API and cache them "
-        "(~/.cache/streamkit); on failure the cache or the bundled table is used",
+        "($XDG_CACHE_HOME/streamkit, default ~/.cache/streamkit); on failure the cache or the "
+        "bundled table is used",
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.set_defaults(handler=cmd_cost)

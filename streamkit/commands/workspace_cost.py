@@ -51,8 +51,8 @@ def _price(args: argparse.Namespace, region: str, bundle: str, override: Any) ->
     """Config override, else the Price List cache (refreshed on request), else bundled."""
     from streamkit.aws.workspace.cost import load_price
     from streamkit.aws.workspace.price_list import (
-        DEFAULT_CACHE,
         cached_price,
+        default_cache,
         fetch_prices,
         write_cache,
     )
@@ -64,10 +64,10 @@ def _price(args: argparse.Namespace, region: str, bundle: str, override: Any) ->
 
         try:
             prices = fetch_prices(make_client("pricing", "us-east-1"), region)
-            write_cache(DEFAULT_CACHE, region, prices)
+            write_cache(default_cache(), region, prices)
         except AwsError as exc:
             print(f"warning: prices not refreshed ({exc.message})", file=sys.stderr)
-    return cached_price(DEFAULT_CACHE, region, bundle) or load_price(region, bundle)
+    return cached_price(default_cache(), region, bundle) or load_price(region, bundle)
 
 
 def _calendar_months(args: argparse.Namespace, config: Any, price: Any, maintenance: int) -> list:

@@ -14,6 +14,7 @@ from streamkit.aws.workspace.cost import load_price
 from streamkit.aws.workspace.price_list import (
     SOURCE,
     cached_price,
+    default_cache,
     fetch_prices,
     write_cache,
 )
@@ -102,3 +103,11 @@ def test_no_gpu_product_is_an_error(pricing):
     stub.add_response("get_products", {"PriceList": PRODUCTS[-1:]})
     with pytest.raises(AwsActionFailed, match="no WorkSpaces GPU prices"):
         fetch_prices(client, "eu-central-1")
+
+
+def test_the_cache_lives_in_the_users_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache() == tmp_path / "streamkit" / "workspaces-prices.json"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache() == tmp_path / "home" / ".cache" / "streamkit" / "workspaces-prices.json"

@@ -8,6 +8,7 @@ failure leaves the cache and the bundled table as they are.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +19,14 @@ from streamkit.aws.workspace.bundles import compute_type_of
 from streamkit.aws.workspace.cost import Price
 
 SOURCE = "AWS Price List API (AmazonWorkSpaces)"
-DEFAULT_CACHE = Path("~/.cache/streamkit/workspaces-prices.json")
 _KINDS = {("AutoStop", "Month"): "auto_stop_monthly", ("AutoStop", "Hour"): "auto_stop_hourly"}
 _KINDS[("AlwaysOn", "Month")] = "always_on_monthly"
+
+
+def default_cache() -> Path:
+    """$XDG_CACHE_HOME/streamkit/workspaces-prices.json ($XDG_CACHE_HOME: ~/.cache unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "streamkit" / "workspaces-prices.json"
 
 
 def fetch_prices(client: Any, region: str) -> dict[str, Price]:
