@@ -225,7 +225,17 @@ def run_child(
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MB (-1 where the platform does not say)."""
+    """Peak resident memory of this process in MB (-1 where the platform does not say).
+
+    On Linux, VmHWM of this process's own memory; ru_maxrss would also count the parent's peak
+    (the kernel carries it over into a child at fork and exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows
