@@ -4,7 +4,8 @@
 the same requests, alternating, in one run; each is a fresh process, timed from spawn to exit,
 its peak memory read from the kernel (ru_maxrss). `streamkit --help` is timed the same way.
 Each is spawned by a small launcher process: a child's ru_maxrss starts from its parent's size
-at the fork, and this benchmark's own process (with the simulator in it) is larger than either.
+at the fork, and this benchmark's own process (with the simulator in it) is larger than either;
+the launcher (`python -S`, about 9 MiB) is smaller than both.
 streamkit's modules are compiled to bytecode first, as installing it does (with
 PYTHONDONTWRITEBYTECODE set, an edited module would be compiled again in every run).
 `obs status` is measured twice: with its config as it was at the last run (the usual case) and
@@ -58,7 +59,12 @@ for line in sys.stdin:
     with open(os.devnull, "wb") as out, open(errors, "wb") as err:
         actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
         start = time.perf_counter()
-        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+        try:
+            pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+        except OSError as exc:
+            err.write(f"cannot run {argv[0]}: {exc.strerror}".encode())
+            print(json.dumps([0, 0, 127]), flush=True)
+            continue
         _, status, usage = os.wait4(pid, 0)
         wall = time.perf_counter() - start
     print(json.dumps([wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
@@ -84,7 +90,10 @@ class Launcher:
         assert self.process.stdin and self.process.stdout
         self.process.stdin.write(json.dumps([argv, str(self.errors)]) + "\n")
         self.process.stdin.flush()
-        wall, peak_kib, code = json.loads(self.process.stdout.readline())
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise SystemExit(f"the launcher exited ({self.process.wait()}) running {argv[:4]}")
+        wall, peak_kib, code = json.loads(answer)
         if code != 0:
             raise SystemExit(f"{argv[:4]} failed: {self.errors.read_text()[-500:]}")
         return wall, peak_kib / 1024

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence, Set
 
 from streamkit import __version__
 from streamkit.errors import StreamkitError, UsageError
@@ -46,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(commands: Set[str] | None = None) -> argparse.ArgumentParser:
     """The whole parser, or, given `commands`, those top-level commands in full and the others
     by name and help only (all that `streamkit --help` shows)."""
     parser = _Parser(

@@ -4,9 +4,10 @@ Validating the config loads pydantic and every section's model, most of the star
 command that only talks to OBS (`streamkit obs status`). So each validation keeps the `obs:`
 connection it gave in the user's cache folder (`$XDG_CACHE_HOME/streamkit/config/`, a small
 JSON file per config file), and `cached_obs` hands it back only while the file's text, its
-path and streamkit's own code are what they were then. Validation reads nothing but that text,
-so the answer is always what validating again would give. The cache holds secret references
-(`env:NAME`), never secrets; one that cannot be read or written is ignored.
+path, and the code that validates it (streamkit's modules and the libraries its validators use)
+are what they were then: validation reads nothing else, so validating again would give the
+same. The cache holds secret references (`env:NAME`), never secrets; one that cannot be found,
+read or written is ignored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,8 +81,12 @@ def read_config(explicit: str | os.PathLike[str] | None) -> ConfigSource:
 
 def cached_obs(source: ConfigSource) -> ObsConnection | None:
     """The `obs:` connection validation gave for exactly this source; None when not cached."""
-    entry = _read(_entry_file(source))
-    if entry is None or entry.get("key") != _key(source):
+    try:
+        entry = _read(_entry_file(source))
+        if entry is None or entry.get("key") != _key(source):
+            return None
+    except _NO_CACHE as exc:
+        log.debug("no config cache (%s)", exc)
         return None
     try:
         obs = entry["obs"]
@@ -89,7 +95,7 @@ def cached_obs(source: ConfigSource) -> ObsConnection | None:
             password = SecretRef(obs["password"], origin=entry["password_origin"])
             password.region = entry["region"]
         return ObsConnection(obs["host"], int(obs["port"]), password, float(obs["timeout"]))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         log.debug("config cache entry unusable (%s): validating again", type(exc).__name__)
         return None
 
@@ -97,62 +103,91 @@ def cached_obs(source: ConfigSource) -> ObsConnection | None:
 def remember_obs(source: ConfigSource, obs: ConnectionSettings) -> None:
     """Keep a validated `obs:` connection for `cached_obs`; failing to is not an error."""
     password = obs.password
-    entry = {
-        "format": _FORMAT,
-        "key": _key(source),
-        "config": str(source.path) if source.path else None,
-        "obs": {
-            "host": obs.host,
-            "port": obs.port,
-            "timeout": obs.timeout,
-            "password": password.ref if password else None,  # the reference, never the value
-        },
-        "password_origin": password.origin if password else "",
-        "region": password.region if password else None,
-    }
-    path = _entry_file(source)
-    if _read(path) == entry:
-        return
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        entry = {
+            "format": _FORMAT,
+            "key": _key(source),
+            "obs": {
+                "host": obs.host,
+                "port": obs.port,
+                "timeout": obs.timeout,
+                "password": password.ref if password else None,  # the reference, not the value
+            },
+            "password_origin": password.origin if password else "",
+            "region": password.region if password else None,
+        }
+        path = _entry_file(source)
+        if _read(path) != entry:
+            _write(path, entry)
+    except _NO_CACHE as exc:
+        log.debug("config cache not written: %s", exc)
+
+
+def _write(path: Path, entry: dict[str, Any]) -> None:
+    """Write `entry` whole or not at all (a new file, renamed over the old one)."""
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, suffix=".partial")  # mode 0600
+    try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             json.dump(entry, out)
         os.replace(partial, path)
-    except OSError as exc:
-        log.debug("config cache not written (%s): %s", path, exc.strerror or exc)
+    except BaseException:
+        os.unlink(partial)
+        raise
 
 
 def cache_folder() -> Path:
-    """Where validated connections are kept: $XDG_CACHE_HOME/streamkit/config."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "streamkit" / "config"
+    """Where validated connections are kept: $XDG_CACHE_HOME/streamkit/config (an absolute
+    $XDG_CACHE_HOME, as the XDG spec says; else ~/.cache). RuntimeError without a home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "streamkit" / "config"
+
+
+# What makes the cache unusable, never an error: no home folder (RuntimeError), a path that
+# cannot be encoded (UnicodeError is a ValueError), a folder that cannot be read or written.
+_NO_CACHE = (OSError, RuntimeError, ValueError)
 
 
 def _entry_file(source: ConfigSource) -> Path:
-    where = str(source.path.resolve()) if source.path else "(defaults)"
-    return cache_folder() / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
+    where = os.fsencode(source.path.resolve()) if source.path else b"(defaults)"
+    return cache_folder() / f"{hashlib.sha256(where).hexdigest()[:32]}.json"
 
 
 def _key(source: ConfigSource) -> str:
     """What validation depends on: the text, the path as given (errors name it), the code."""
-    digest = hashlib.sha256(f"{_FORMAT}\0{source.path}\0{_code_fingerprint()}\0".encode())
-    digest.update(source.text.encode("utf-8", "surrogatepass"))
+    digest = hashlib.sha256(f"{_FORMAT}\0{_code_fingerprint()}\0".encode())
+    digest.update(os.fsencode(source.path) if source.path else b"(defaults)")
+    digest.update(b"\0" + source.text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+#: Libraries the config's validators use, besides the standard library.
+VALIDATING_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "dateutil", "apscheduler", "tzdata")
 
 
 @cache
 def _code_fingerprint() -> str:
-    """streamkit's version, the interpreter's, and every module's size and time of change."""
-    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{_PACKAGE}\0".encode())
+    """The version of streamkit and of Python, and the size and time of change of every module
+    of streamkit and of each validating library's `__init__.py` (rewritten when it is
+    upgraded)."""
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
     for folder, children, files in os.walk(_PACKAGE):
         children[:] = sorted(child for child in children if child != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        digest.update(_stamps(os.path.join(folder, n) for n in sorted(files) if n.endswith(".py")))
+    for library in VALIDATING_LIBRARIES:
+        found = (os.path.join(entry or ".", library, "__init__.py") for entry in sys.path)
+        digest.update(library.encode() + _stamps(path for path in found if os.path.isfile(path)))
     return digest.hexdigest()
+
+
+def _stamps(paths: Iterable[str]) -> bytes:
+    out = []
+    for path in paths:
+        stat = os.stat(path)
+        out.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0")
+    return os.fsencode("".join(out))
 
 
 def _read(path: Path) -> dict[str, Any] | None:

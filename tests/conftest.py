@@ -6,7 +6,9 @@ together and never keeps two session OBSes alive at once."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The validated-config cache (streamkit.configfile) of this test run, not the user's; CLI
 # subprocesses inherit it.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="streamkit-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -78,21 +78,39 @@ def test_the_same_file_named_another_way_names_itself_that_way_in_errors(tmp_pat
     )
 
 
-def test_a_change_to_streamkit_code_is_a_change(tmp_path, monkeypatch):
+@pytest.fixture
+def fingerprint():
+    """configfile._code_fingerprint, computed afresh at each call."""
+
+    def compute() -> str:
+        configfile._code_fingerprint.cache_clear()
+        return configfile._code_fingerprint()
+
+    yield compute
+    configfile._code_fingerprint.cache_clear()
+
+
+def test_a_change_to_streamkit_code_is_a_change(tmp_path, monkeypatch, fingerprint):
     package = tmp_path / "package"
     package.mkdir()
     (package / "settings.py").write_text("PORT = 4455\n")
     monkeypatch.setattr(configfile, "_PACKAGE", package)
-    configfile._code_fingerprint.cache_clear()
-    try:
-        before = configfile._code_fingerprint()
-        configfile._code_fingerprint.cache_clear()
-        assert configfile._code_fingerprint() == before
-        (package / "settings.py").write_text("PORT = 4456\n")
-        configfile._code_fingerprint.cache_clear()
-        assert configfile._code_fingerprint() != before
-    finally:
-        configfile._code_fingerprint.cache_clear()
+    before = fingerprint()
+    assert fingerprint() == before
+    (package / "settings.py").write_text("PORT = 65535\n")
+    assert fingerprint() != before
+
+
+def test_an_upgrade_of_a_validating_library_is_a_change(tmp_path, monkeypatch, fingerprint):
+    before = fingerprint()
+    library = tmp_path / "pydantic"
+    library.mkdir()
+    (library / "__init__.py").write_text("VERSION = '2'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    installed = fingerprint()
+    assert installed != before
+    (library / "__init__.py").write_text("VERSION = '2.99'\n")
+    assert fingerprint() != installed
 
 
 def test_an_edited_config_that_no_longer_validates_is_never_served(tmp_path, capsys):
@@ -126,10 +144,15 @@ def test_a_broken_cache_entry_is_validated_again_and_replaced(tmp_path):
     for broken in ("{not json", '{"format": 1, "key": 3}', "[]", ""):
         entry.write_text(broken)
         assert cached_obs(read_config(path)) is None
-    wrong = json.loads('{"format": 1, "obs": {"host": "h"}}')
-    wrong["key"] = configfile._key(read_config(path))  # the right key, fields missing
-    entry.write_text(json.dumps(wrong))
-    assert cached_obs(read_config(path)) is None
+    key = configfile._key(read_config(path))
+    obs = {"host": "h", "port": 1, "timeout": 1.0, "password": None}
+    for wrong in (
+        {"format": 1, "key": key, "obs": {"host": "h"}},  # the right key, fields missing
+        {"format": 1, "key": key, "obs": {**obs, "port": float("inf")}},
+        {"format": 1, "key": key, "obs": {**obs, "password": "not a reference"}},
+    ):
+        entry.write_text(json.dumps(wrong))
+        assert cached_obs(read_config(path)) is None, wrong
     load_config(path)
     assert cached_obs(read_config(path)).host == "127.0.0.1"
 
@@ -144,9 +167,46 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch, capsy
     assert capsys.readouterr().err == ""
 
 
+def test_a_write_that_fails_half_way_leaves_nothing_behind(tmp_path):
+    path = _config(tmp_path)
+    load_config(path)
+    (entry,) = cache_folder().iterdir()
+    entry.unlink()
+    entry.mkdir()  # the rename over it fails
+    load_config(path)
+    assert [p.name for p in cache_folder().iterdir()] == [entry.name]
+
+
+def test_without_a_home_folder_there_is_no_cache_and_no_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    path = _config(tmp_path)
+    assert load_config(path).obs.port == 4455
+    assert cached_obs(read_config(path)) is None
+    assert isinstance(obs_settings(path), type(load_config(path).obs))
+
+
+def test_a_relative_xdg_cache_home_is_ignored_as_the_spec_says(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_folder() == tmp_path / "home" / ".cache" / "streamkit" / "config"
+
+
+def test_a_config_path_that_is_not_utf8_is_cached_like_any_other(tmp_path):
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/conf\xff.yaml"))
+    path.write_text(CONFIG.format(port=4455), encoding="utf-8")
+    assert load_config(path).obs.port == 4455
+    assert cached_obs(read_config(path)).password.origin == f"{path}:5: obs.password"
+
+
 def test_the_cache_holds_references_never_secrets_and_only_its_owner_reads_it(tmp_path):
-    password, key = "cache-test-password-5c1f", "live_cache_test_stream_key_77"
-    env = {"CACHE_TEST_OBS_PASSWORD": password, "CACHE_TEST_STREAM_KEY": key}
+    password = "cache-test-password-5c1f"  # resolved by obs status, to reach the simulator
+    env = {"CACHE_TEST_OBS_PASSWORD": password}
     with SimulatorThread(password=password) as sim:
         path = _config(tmp_path, port=sim.port)
         for _ in range(2):
@@ -154,7 +214,7 @@ def test_the_cache_holds_references_never_secrets_and_only_its_owner_reads_it(tm
             assert result.returncode == 0, result.stderr
     (entry,) = cache_folder().iterdir()
     text = entry.read_text()
-    assert password not in text and key not in text
+    assert password not in text
     assert "env:CACHE_TEST_OBS_PASSWORD" in text
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE(cache_folder().stat().st_mode) == 0o700

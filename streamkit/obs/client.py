@@ -50,10 +50,14 @@ EventListener = Callable[[str, dict[str, Any]], None]
 class ConnectionSettings(Protocol):
     """What a client needs of the `obs:` section (ObsSettings, or a cached copy of it)."""
 
-    host: str
-    port: int
-    password: SecretRef | None
-    timeout: float
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def password(self) -> SecretRef | None: ...
+    @property
+    def timeout(self) -> float: ...
 
 
 class ObsClient(PublishedState):
