@@ -42,6 +42,9 @@ def scenes(raw: RawClient, restore_program: None) -> Iterator[list[str]]:
         raw.call("CreateScene", {"sceneName": name})
     raw.call("SetCurrentProgramScene", {"sceneName": names[0]})
     raw.wait_event("CurrentProgramSceneChanged", lambda d: d["sceneName"] == names[0])
+    # The switch is over when its transition has ended: a transition made current before then
+    # takes over the running one, and OBS 29 then runs it again for the scene on program.
+    raw.wait_event("SceneTransitionEnded")
     yield names
     raw.request("SetCurrentProgramScene", {"sceneName": "Scene"})
     for name in names:
