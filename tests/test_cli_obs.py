@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
-from tests.cli import run_cli, write_config
+from tests.cli import run_cli, status_and_modules, write_config
 from tests.realobs import ISSUED_SECRETS, free_port
 
 pytestmark = pytest.mark.real_obs
@@ -36,6 +37,18 @@ def test_status_prints_versions_scenes_outputs_and_stats(real_obs, tmp_path):
     for label in ("OBS", "scene collection", "profile", "program scene", "stream", "fps", "CPU"):
         assert label in result.stdout
     assert "offline" in result.stdout
+
+
+def test_status_from_the_cached_config_is_the_validated_ones(real_obs, tmp_path):
+    """The second run reads the obs: connection from the config cache (no pydantic) and reaches
+    the same OBS, with the same answers."""
+    config = Path(_config(tmp_path, real_obs.port))
+    env = {"TEST_OBS_PASSWORD": real_obs.password, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [status_and_modules(config, env) for _ in range(2)]
+    assert [(code, loaded) for code, loaded, _ in runs] == [(0, ["pydantic", "yaml"]), (0, [])]
+    first, second = (json.loads(printed) for _, _, printed in runs)
+    keys = ("obs_version", "websocket_version", "scene_collection", "profile", "program_scene")
+    assert [second[k] for k in keys] == [first[k] for k in keys]
 
 
 def test_status_json_for_scripts(real_obs, tmp_path):

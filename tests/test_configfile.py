@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from streamkit.config import load_config
 from streamkit.configfile import ObsConnection, cache_folder, cached_obs, read_config
 from streamkit.errors import ConfigError
 from streamkit.simulator.server import SimulatorThread
+from tests.cli import status_and_modules
 
 CONFIG = """\
 obs:
@@ -210,8 +209,7 @@ def test_the_cache_holds_references_never_secrets_and_only_its_owner_reads_it(tm
     with SimulatorThread(password=password) as sim:
         path = _config(tmp_path, port=sim.port)
         for _ in range(2):
-            result = _run_status(path, env)
-            assert result.returncode == 0, result.stderr
+            assert status_and_modules(path, env)[0] == 0
     (entry,) = cache_folder().iterdir()
     text = entry.read_text()
     assert password not in text
@@ -220,32 +218,12 @@ def test_the_cache_holds_references_never_secrets_and_only_its_owner_reads_it(tm
     assert stat.S_IMODE(cache_folder().stat().st_mode) == 0o700
 
 
-STATUS_AND_MODULES = """
-import json, sys
-from streamkit.cli import main
-code = main(["--config", sys.argv[1], "obs", "status"])
-print(json.dumps([code, sorted({"pydantic", "yaml"} & set(sys.modules))]))
-"""
-
-
-def _run_status(path: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", STATUS_AND_MODULES, str(path)],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_obs_status_of_an_unchanged_config_loads_neither_pydantic_nor_yaml(tmp_path):
     with SimulatorThread(password="status-pw") as sim:
         path = _config(tmp_path, port=sim.port)
         env = {"CACHE_TEST_OBS_PASSWORD": "status-pw"}
-        runs = [_run_status(path, env) for _ in range(2)]
+        runs = [status_and_modules(path, env) for _ in range(2)]
         _config(tmp_path, port=sim.port, extra="event: edited\n")
-        runs.append(_run_status(path, env))
-    loaded = [json.loads(run.stdout.splitlines()[-1]) for run in runs]
-    assert loaded == [[0, ["pydantic", "yaml"]], [0, []], [0, ["pydantic", "yaml"]]], [
-        run.stderr for run in runs
-    ]
+        runs.append(status_and_modules(path, env))
+    loaded = [(code, modules) for code, modules, _ in runs]
+    assert loaded == [(0, ["pydantic", "yaml"]), (0, []), (0, ["pydantic", "yaml"])]
