@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from streamkit import __version__
+from streamkit.cachedir import user_cache_dir
 from streamkit.errors import ConfigError
 from streamkit.secrets import SecretRef
 from streamkit.textfile import read_text
@@ -139,10 +140,12 @@ def _write(path: Path, entry: dict[str, Any]) -> None:
 
 
 def cache_folder() -> Path:
-    """Where validated connections are kept: $XDG_CACHE_HOME/streamkit/config (an absolute
-    $XDG_CACHE_HOME, as the XDG spec says; else ~/.cache). RuntimeError without a home."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "streamkit" / "config"
+    """Where validated connections are kept: the `config` folder of streamkit's user cache;
+    RuntimeError without a home folder."""
+    base = user_cache_dir()
+    if base is None:
+        raise RuntimeError("no home folder for the config cache")
+    return base / "config"
 
 
 # What makes the cache unusable, never an error: no home folder (RuntimeError), a path that

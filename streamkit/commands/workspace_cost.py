@@ -49,6 +49,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 def _price(args: argparse.Namespace, region: str, bundle: str, override: Any) -> Any:
     """Config override, else the Price List cache (refreshed on request), else bundled."""
+    from streamkit.aws.workspace.bundles import compute_type_of
     from streamkit.aws.workspace.cost import load_price
     from streamkit.aws.workspace.price_list import (
         cached_price,
@@ -59,15 +60,20 @@ def _price(args: argparse.Namespace, region: str, bundle: str, override: Any) ->
 
     if override is not None:
         return load_price(region, bundle, override)
+    cache = default_cache()  # None without a home folder: nothing cached
+    fresh: dict[str, Any] = {}
     if args.refresh_prices:
         from streamkit.aws.session import make_client
 
         try:
-            prices = fetch_prices(make_client("pricing", "us-east-1"), region)
-            write_cache(default_cache(), region, prices)
+            fresh = fetch_prices(make_client("pricing", "us-east-1"), region)
         except AwsError as exc:
             print(f"warning: prices not refreshed ({exc.message})", file=sys.stderr)
-    return cached_price(default_cache(), region, bundle) or load_price(region, bundle)
+        if fresh and cache:
+            write_cache(cache, region, fresh)
+    if compute_type_of(bundle) in fresh:
+        return fresh[compute_type_of(bundle)]
+    return (cache and cached_price(cache, region, bundle)) or load_price(region, bundle)
 
 
 def _calendar_months(args: argparse.Namespace, config: Any, price: Any, maintenance: int) -> list:

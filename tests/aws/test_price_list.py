@@ -4,6 +4,7 @@ answers GetProducts with products shaped as the Price List API returns them."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import boto3
 import pytest
@@ -108,6 +109,16 @@ def test_no_gpu_product_is_an_error(pricing):
 def test_the_cache_lives_in_the_users_cache_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache() == tmp_path / "streamkit" / "workspaces-prices.json"
-    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")  # not absolute: ignored, as XDG says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_cache() == tmp_path / "home" / ".cache" / "streamkit" / "workspaces-prices.json"
+
+
+def test_without_a_home_folder_nothing_is_cached(monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert default_cache() is None

@@ -8,7 +8,6 @@ failure leaves the cache and the bundled table as they are.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,16 +16,17 @@ from typing import Any
 from streamkit.aws.errors import AwsActionFailed, aws_call
 from streamkit.aws.workspace.bundles import compute_type_of
 from streamkit.aws.workspace.cost import Price
+from streamkit.cachedir import user_cache_dir
 
 SOURCE = "AWS Price List API (AmazonWorkSpaces)"
 _KINDS = {("AutoStop", "Month"): "auto_stop_monthly", ("AutoStop", "Hour"): "auto_stop_hourly"}
 _KINDS[("AlwaysOn", "Month")] = "always_on_monthly"
 
 
-def default_cache() -> Path:
-    """$XDG_CACHE_HOME/streamkit/workspaces-prices.json ($XDG_CACHE_HOME: ~/.cache unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "streamkit" / "workspaces-prices.json"
+def default_cache() -> Path | None:
+    """workspaces-prices.json in streamkit's user cache; None without a home folder."""
+    folder = user_cache_dir()
+    return folder / "workspaces-prices.json" if folder else None
 
 
 def fetch_prices(client: Any, region: str) -> dict[str, Price]:
