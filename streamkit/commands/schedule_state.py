@@ -4,7 +4,6 @@ cloud (the streamkit function keeps its outcomes in the WorkSpace's tags)."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from datetime import UTC, datetime
@@ -151,6 +150,8 @@ def jobstore(config: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """Dataclasses, lists and datetimes as JSON-ready values."""
+    import dataclasses  # here: `streamkit --help` imports this module
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _plain(dataclasses.asdict(value))
     if isinstance(value, dict):
